@@ -1,0 +1,49 @@
+# The two commands: `make run` and `make test`. Everything else they need is set up here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint catalogs messages clean-venv browser-deps
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when the pins change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+setup: $(VENV)/.installed catalogs
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py load_demo
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/catalogs.py check
+
+# For developers: re-extract the message catalogs after changing strings, then translate them.
+messages: $(VENV)/.installed
+	$(PY) scripts/catalogs.py update
+
+# Debian's Chromium for the browser tests (needs root; CI runs it).
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,71 @@
+"""Who someone is.
+
+A `User` is anyone who signs in: a pupil (display name only; signs in through their class,
+never with an e-mail), or an adult (teacher, school leader, social worker, caregiver, editor)
+who signs up with an e-mail address through django-allauth. The e-mail is optional, because
+pupils have none, but unique (case-insensitively) whenever it is present.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PUPIL = "pupil", _("Pupil")
+    TEACHER = "teacher", _("Teacher")
+    SCHOOL_LEADER = "school_leader", _("School leader")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    CAREGIVER = "caregiver", _("Parent or caregiver")
+    EDITOR = "editor", _("Editor")
+
+
+# Roles an adult may choose when signing up; school leaders are made by creating a school,
+# editors by an administrator, pupils by their teacher.
+SIGNUP_ROLES = (Role.TEACHER, Role.SOCIAL_WORKER, Role.CAREGIVER)
+ADULT_ROLES = tuple(role for role in Role if role != Role.PUPIL)
+
+
+class User(AbstractUser):
+    email = models.EmailField(_("e-mail address"), blank=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name shown on the site and on certificates."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CAREGIVER)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_unique_when_present",
+                violation_error_message=_("Another account already uses this e-mail address."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="accounts_user_role_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_display_name()
+
+    def save(self, *args, **kwargs):
+        # Store e-mail addresses in one case so the unique constraint and look-ups agree.
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_display_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.role == Role.PUPIL

@@ -1,0 +1,1 @@
+"""Proof of completion: certificate templates, issuing, PDFs, verification and revocation."""

@@ -1,0 +1,1 @@
+"""What there is to learn: the catalogue, courses, lessons and their content blocks."""

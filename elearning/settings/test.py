@@ -1,0 +1,19 @@
+"""Settings for the test suite: the same database engines as the real thing (SQLite file or
+the PostgreSQL in DATABASE_URL), a fast password hasher, e-mail kept in memory."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES
+
+DEBUG = False
+SECRET_KEY = "test-only-insecure-key"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Django swaps EMAIL_BACKEND for locmem during tests; tasks deliver there too.
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# A file, not memory: concurrent requests in browser and concurrency tests need WAL and real
+# locking (an in-memory test database answered two simultaneous posts with a 500).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+DEMO_ACCOUNTS = True

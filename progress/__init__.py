@@ -1,0 +1,1 @@
+"""How far each learner got: step records and completion over any page tree."""

@@ -1,0 +1,1 @@
+"""What a learner answers and is scored on: quiz pages, attempts and server-side grading."""

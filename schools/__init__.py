@@ -1,0 +1,1 @@
+"""Where learning happens: schools, classes, memberships, consent and assignments."""
