@@ -7,43 +7,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HelplineSettings',
+            name="HelplineSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone_number', models.CharField(default='111', help_text='Digits only, as dialled in Viet Nam. Shown on every page.', max_length=20, verbose_name='helpline number')),
-                ('emergency_number', models.CharField(default='113', help_text='For someone in danger right now (the police).', max_length=20, verbose_name='emergency number')),
-                ('name_vi', models.CharField(default='Tổng đài quốc gia bảo vệ trẻ em', max_length=120, verbose_name='helpline name (Vietnamese)')),
-                ('name_en', models.CharField(blank=True, default='National Child Protection Hotline', max_length=120, verbose_name='helpline name (English)')),
-                ('availability_vi', models.CharField(default='Miễn phí, 24 giờ mỗi ngày, 7 ngày mỗi tuần', max_length=200, verbose_name='when it answers (Vietnamese)')),
-                ('availability_en', models.CharField(blank=True, default='Free of charge, 24 hours a day, 7 days a week', max_length=200, verbose_name='when it answers (English)')),
-                ('what_happens_vi', wagtail.fields.RichTextField(default='<p>Một người lớn được đào tạo để lắng nghe trẻ em sẽ nghe máy. Em có thể gọi cho dù chuyện xảy ra trên mạng hay ngoài đời.</p><ul><li>Em kể chuyện theo cách của em. Em không cần nói tên mình nếu chưa muốn.</li><li>Người nghe máy không trách em và không cười em. Chuyện xấu xảy ra không bao giờ là lỗi của em.</li><li>Họ cùng em nghĩ xem bước tiếp theo là gì, và có thể nhờ người ở gần em đến giúp.</li><li>Cuộc gọi miễn phí, kể cả khi điện thoại hết tiền.</li></ul>', verbose_name='what happens when you call (Vietnamese)')),
-                ('what_happens_en', wagtail.fields.RichTextField(blank=True, default='<p>An adult trained to listen to children answers. You can call whether it happened online or offline.</p><ul><li>You tell it your way. You do not have to give your name if you are not ready.</li><li>The person who answers will not blame you or laugh at you. When something bad happens, it is never your fault.</li><li>Together you work out what to do next, and they can ask someone near you to help.</li><li>The call is free, even when your phone has no credit.</li></ul>', verbose_name='what happens when you call (English)')),
-                ('trusted_adult_vi', wagtail.fields.RichTextField(default='<p>Một người lớn tin cậy là người em thấy an toàn khi ở bên: bố mẹ, ông bà, thầy cô, cô chú hay anh chị lớn trong nhà.</p><ul><li>Nếu điều gì trên mạng làm em sợ, buồn hoặc khó chịu: dừng lại, đừng trả lời, và kể cho người đó nghe.</li><li>Giữ lại tin nhắn hoặc chụp màn hình nếu em có thể, để người lớn giúp em báo cáo.</li><li>Nếu người đầu tiên không lắng nghe, hãy kể cho một người khác, hoặc gọi 111.</li></ul>', verbose_name='talking to a trusted adult (Vietnamese)')),
-                ('trusted_adult_en', wagtail.fields.RichTextField(blank=True, default='<p>A trusted adult is someone you feel safe with: a parent, a grandparent, a teacher, an aunt or uncle, or an older brother or sister.</p><ul><li>If something online makes you scared, sad or uncomfortable: stop, do not reply, and tell them.</li><li>Keep the messages or take a screenshot if you can, so an adult can help you report it.</li><li>If the first person does not listen, tell someone else, or call 111.</li></ul>', verbose_name='talking to a trusted adult (English)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "phone_number",
+                    models.CharField(
+                        default="111",
+                        help_text="Digits only, as dialled in Viet Nam. Shown on every page.",
+                        max_length=20,
+                        verbose_name="helpline number",
+                    ),
+                ),
+                (
+                    "emergency_number",
+                    models.CharField(
+                        default="113",
+                        help_text="For someone in danger right now (the police).",
+                        max_length=20,
+                        verbose_name="emergency number",
+                    ),
+                ),
+                (
+                    "name_vi",
+                    models.CharField(
+                        default="Tổng đài quốc gia bảo vệ trẻ em",
+                        max_length=120,
+                        verbose_name="helpline name (Vietnamese)",
+                    ),
+                ),
+                (
+                    "name_en",
+                    models.CharField(
+                        blank=True,
+                        default="National Child Protection Hotline",
+                        max_length=120,
+                        verbose_name="helpline name (English)",
+                    ),
+                ),
+                (
+                    "availability_vi",
+                    models.CharField(
+                        default="Miễn phí, 24 giờ mỗi ngày, 7 ngày mỗi tuần",
+                        max_length=200,
+                        verbose_name="when it answers (Vietnamese)",
+                    ),
+                ),
+                (
+                    "availability_en",
+                    models.CharField(
+                        blank=True,
+                        default="Free of charge, 24 hours a day, 7 days a week",
+                        max_length=200,
+                        verbose_name="when it answers (English)",
+                    ),
+                ),
+                (
+                    "what_happens_vi",
+                    wagtail.fields.RichTextField(
+                        default="<p>Một người lớn được đào tạo để lắng nghe trẻ em sẽ nghe máy. Em có thể gọi cho dù chuyện xảy ra trên mạng hay ngoài đời.</p><ul><li>Em kể chuyện theo cách của em. Em không cần nói tên mình nếu chưa muốn.</li><li>Người nghe máy không trách em và không cười em. Chuyện xấu xảy ra không bao giờ là lỗi của em.</li><li>Họ cùng em nghĩ xem bước tiếp theo là gì, và có thể nhờ người ở gần em đến giúp.</li><li>Cuộc gọi miễn phí, kể cả khi điện thoại hết tiền.</li></ul>",
+                        verbose_name="what happens when you call (Vietnamese)",
+                    ),
+                ),
+                (
+                    "what_happens_en",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        default="<p>An adult trained to listen to children answers. You can call whether it happened online or offline.</p><ul><li>You tell it your way. You do not have to give your name if you are not ready.</li><li>The person who answers will not blame you or laugh at you. When something bad happens, it is never your fault.</li><li>Together you work out what to do next, and they can ask someone near you to help.</li><li>The call is free, even when your phone has no credit.</li></ul>",
+                        verbose_name="what happens when you call (English)",
+                    ),
+                ),
+                (
+                    "trusted_adult_vi",
+                    wagtail.fields.RichTextField(
+                        default="<p>Một người lớn tin cậy là người em thấy an toàn khi ở bên: bố mẹ, ông bà, thầy cô, cô chú hay anh chị lớn trong nhà.</p><ul><li>Nếu điều gì trên mạng làm em sợ, buồn hoặc khó chịu: dừng lại, đừng trả lời, và kể cho người đó nghe.</li><li>Giữ lại tin nhắn hoặc chụp màn hình nếu em có thể, để người lớn giúp em báo cáo.</li><li>Nếu người đầu tiên không lắng nghe, hãy kể cho một người khác, hoặc gọi 111.</li></ul>",
+                        verbose_name="talking to a trusted adult (Vietnamese)",
+                    ),
+                ),
+                (
+                    "trusted_adult_en",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        default="<p>A trusted adult is someone you feel safe with: a parent, a grandparent, a teacher, an aunt or uncle, or an older brother or sister.</p><ul><li>If something online makes you scared, sad or uncomfortable: stop, do not reply, and tell them.</li><li>Keep the messages or take a screenshot if you can, so an adult can help you report it.</li><li>If the first person does not listen, tell someone else, or call 111.</li></ul>",
+                        verbose_name="talking to a trusted adult (English)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'child helpline',
+                "verbose_name": "child helpline",
             },
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, help_text='One or two short paragraphs under the title.', verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="One or two short paragraphs under the title.",
+                        verbose_name="introduction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'home page',
-                'verbose_name_plural': 'home pages',
+                "verbose_name": "home page",
+                "verbose_name_plural": "home pages",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

@@ -5,7 +5,6 @@ from the environment; see `.env.example` and the README."""
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -100,9 +99,7 @@ TEMPLATES = [
 # of failing with "database is locked" when a read lock cannot be upgraded (measured: with
 # Django's DEFERRED default a concurrent score endpoint failed 22-52 % of requests).
 SQLITE_OPTIONS = {
-    "init_command": (
-        "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-    ),
+    "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }
@@ -151,9 +148,7 @@ if TASKS_BACKEND == "rq":
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
-    raise environ.ImproperlyConfigured(
-        f"TASKS_BACKEND must be 'immediate' or 'rq', not {TASKS_BACKEND!r}."
-    )
+    raise environ.ImproperlyConfigured(f"TASKS_BACKEND must be 'immediate' or 'rq', not {TASKS_BACKEND!r}.")
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,41 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import Role, User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Faker("name", locale="vi_VN")
+    role = Role.CAREGIVER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AdultFactory(UserFactory):
+    """An adult who signed up and verified their e-mail address."""
+
+    email = factory.Sequence(lambda n: f"adult{n}@example.org")
+    role = Role.TEACHER
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=extracted is not False, primary=True)
+
+
+class PupilFactory(UserFactory):
+    """Pupils have no e-mail and no password of their own; they sign in through their class."""
+
+    role = Role.PUPIL
+    password = factory.PostGenerationMethodCall("set_unusable_password")
