@@ -29,7 +29,7 @@ class HomePage(Page):
         help_text=_("One or two short paragraphs under the title."),
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1

@@ -76,9 +76,9 @@ def extract_django(fileobj, keywords, comment_tags, options) -> Iterator:
 def _source_files(base: Path) -> Iterator[Path]:
     paths = [base] if base.is_file() else sorted(base.rglob("*"))
     for path in paths:
-        if path.is_file() and not SKIP_DIRS.intersection(path.relative_to(base.parent).parts):
-            if path.suffix in {".py", ".html", ".txt"}:
-                yield path
+        skipped = SKIP_DIRS.intersection(path.relative_to(base.parent).parts)
+        if path.is_file() and not skipped and path.suffix in {".py", ".html", ".txt"}:
+            yield path
 
 
 def _allauth_root() -> Path:

@@ -16,9 +16,7 @@ def settings_in_subprocess(module: str, expression: str, **environ) -> subproces
     """Evaluate `expression` (JSON-serialisable) against settings `module` in a clean process,
     with only `environ` set on top of a minimal environment."""
     env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": module, **environ}
-    code = (
-        f"import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({expression}))"
-    )
+    code = f"import json, django; django.setup(); from django.conf import settings as s;print(json.dumps({expression}))"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
