@@ -1,0 +1,70 @@
+"""Browser journeys: Playwright drives Debian's Chromium (/usr/bin/chromium; never a browser
+download) against a live server. Locally they skip, saying how to install Chromium; in CI
+(CI=true or REQUIRE_BROWSER_TESTS=1) a missing browser is a failure."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without these, Chromium hangs on this closed network trying to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+# A small, cheap phone.
+PHONE = {"width": 360, "height": 740}
+
+
+def browser_required() -> bool:
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
+
+
+@pytest.fixture
+def browser(site):
+    """One Chromium per test, started after the live server and its data: started earlier,
+    Playwright's greenlets hide Django's per-context database connection (and with it the
+    serialized copy that puts Wagtail's tree back after each test)."""
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        message = (
+            f"Browser tests need Debian's Chromium at {CHROMIUM}: install it with "
+            "`sudo apt-get install -y chromium` (or `make browser-deps`)."
+        )
+        if browser_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made from
+    # the test itself are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def site(live_server, django_db_serialized_rollback):
+    """A live server with the home pages. Serialized rollback puts back what migrations made
+    (Wagtail's root page and locales) for the tests that run after this one."""
+    from elearning.demo import load_site
+
+    load_site()
+    return live_server
