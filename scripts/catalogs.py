@@ -6,7 +6,8 @@
                                          keeping every existing translation
     python scripts/catalogs.py check     fail if a string is missing from the Vietnamese catalog,
                                          untranslated, fuzzy, or has placeholders that differ
-    python scripts/catalogs.py compile   write the .mo files (`make setup` runs pybabel for this)
+
+Compiling is Babel's own job: `pybabel compile --domain django --directory locale` (make setup).
 
 Django templates are read with Django's own `templatize`, the function `makemessages` uses, and
 the result goes through Babel's Python extractor.
@@ -21,7 +22,6 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file, extract_python
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,13 +180,6 @@ def check() -> int:
     return 1 if found else 0
 
 
-def compile_catalogs() -> None:
-    for language in ALL_LANGUAGES:
-        catalog = read_catalog(language)
-        with po_path(language).with_suffix(".mo").open("wb") as handle:
-            write_mo(handle, catalog)
-
-
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
@@ -194,9 +187,6 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "check":
         return check()
-    if command == "compile":
-        compile_catalogs()
-        return 0
     print(__doc__)
     return 2
 
