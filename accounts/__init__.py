@@ -1,1 +1,1 @@
-"""Who someone is: the custom user, roles, the allauth adapter and (later) the picture-password credential."""
+"""Who someone is: the custom user, roles, allauth sign-up for adults and (later) the picture-password credential."""

@@ -51,8 +51,10 @@ def load_site() -> HomePage:
         site.site_name = settings.WAGTAIL_SITE_NAME
         site.save()
 
-    # Wagtail's welcome page is a plain Page at the top of the tree; nothing links to it now.
-    Page.objects.filter(depth=2, content_type__model="page", content_type__app_label="wagtailcore").delete()
+    # Wagtail's welcome page (a plain Page its migration made) is unreachable now.
+    Page.objects.filter(
+        depth=2, slug="home", content_type__app_label="wagtailcore", content_type__model="page"
+    ).exclude(pk=home.pk).delete()
 
     for code, fields in HOME.items():
         if code == "vi" or home.has_translation(locales[code]):
