@@ -59,6 +59,14 @@ def test_the_verification_email_is_written_in_the_signup_language(client, home_p
     assert mail.outbox[0].subject == in_vietnamese("Please Confirm Your Email Address")
 
 
+def test_the_verification_email_names_the_site_and_the_person_not_the_host_or_a_username(client, home_page):
+    client.post(SIGNUP, signup_data())
+    body = mail.outbox[0].body
+    assert "An toàn trên mạng" in body
+    assert "Nguyễn Thị Lan" in body
+    assert "testserver xin" not in body
+
+
 def test_following_the_link_verifies_the_address_and_signs_in(client, home_page):
     client.post(SIGNUP, signup_data())
     link = link_in(mail.outbox[0])
