@@ -17,10 +17,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
+# Front-end packages, exactly as package-lock.json pins them (scripts off: see .npmrc).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 
-setup: $(VENV)/.installed catalogs
+setup: $(VENV)/.installed node_modules/.installed catalogs
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
