@@ -6,6 +6,7 @@ page an editor unpublished or moved; it carries both languages side by side beca
 is not translated through wagtail-localize.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,12 @@ from wagtail.models import Page
 from . import helpline
 
 HELP_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+# The number goes into a tel: link on every page, so a typo must not get through.
+phone_digits = RegexValidator(
+    r"^[0-9]{3,15}$",
+    _("Enter the number as it is dialled, with digits only (3 to 15), for example 111."),
+)
 
 
 class HomePage(Page):
@@ -53,12 +60,14 @@ class HelplineSettings(BaseGenericSetting):
         _("helpline number"),
         max_length=20,
         default="111",
+        validators=[phone_digits],
         help_text=_("Digits only, as dialled in Viet Nam. Shown on every page."),
     )
     emergency_number = models.CharField(
         _("emergency number"),
         max_length=20,
         default="113",
+        validators=[phone_digits],
         help_text=_("For someone in danger right now (the police)."),
     )
     name_vi = models.CharField(_("helpline name (Vietnamese)"), max_length=120, default=helpline.NAME_VI)

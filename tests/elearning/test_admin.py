@@ -52,6 +52,28 @@ def test_editor_edits_the_helpline_setting(client, home_page, editor):
     assert "Có người nghe máy." in client.get("/vi/help/").content.decode()
 
 
+def test_a_mistyped_helpline_number_is_refused_and_the_old_one_kept(client, home_page, editor):
+    client.force_login(editor)
+    helpline = HelplineSettings.load()
+    url = f"/admin/settings/elearning/helplinesettings/{helpline.pk}/"
+    data = {
+        "phone_number": "1 1 1a",
+        "emergency_number": "113",
+        "name_vi": helpline.name_vi,
+        "name_en": helpline.name_en,
+        "availability_vi": helpline.availability_vi,
+        "availability_en": helpline.availability_en,
+        "what_happens_vi": draftail("Có người nghe máy."),
+        "what_happens_en": draftail(),
+        "trusted_adult_vi": draftail("Kể với người lớn."),
+        "trusted_adult_en": draftail(),
+    }
+    response = client.post(url, data, headers={"accept-language": "vi"})
+    assert response.status_code == 200
+    assert "chỉ gồm chữ số" in response.content.decode()
+    assert HelplineSettings.load().phone_number == "111"
+
+
 def test_a_teacher_cannot_open_the_admin(client, home_page):
     client.force_login(AdultFactory(role=Role.TEACHER))
     response = client.get("/admin/")
