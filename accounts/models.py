@@ -69,3 +69,12 @@ class User(AbstractUser):
     @property
     def is_pupil(self) -> bool:
         return self.role == Role.PUPIL
+
+    @property
+    def may_store_learning_data(self) -> bool:
+        """Whether progress and attempts may be recorded for this person.
+
+        Adults agree to it when they sign up. A pupil's data needs the pupil's assent and a
+        parent's or guardian's consent; until the schools app records that consent (and sets the
+        field it owns here), nothing is stored for a pupil."""
+        return self.is_active and not self.is_pupil

@@ -1,4 +1,306 @@
 """What there is to learn: the catalogue, courses, lessons and their content blocks.
 
-The models arrive with the issue that builds this app; see ARCHITECTURE.md for its place in
-the layering."""
+The tree is `CourseIndexPage` (the catalogue of one language) -> `CoursePage` (a module or a
+training course, for one audience and, for pupils, one age band) -> `LessonPage` (and, from the
+quizzes app, `QuizPage`). Lessons and quizzes are progress steps (`progress.steps`), so a course
+is complete when all of them are. Vietnamese pages are the source; English pages are their
+wagtail-localize translations.
+
+Pupil and caregiver courses are open to everyone; teacher and frontline training needs an
+adult account, because it discusses abuse in professional detail.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from progress import selectors as progress_selectors
+from progress import services as progress_services
+from progress.steps import ProgressStep
+
+from .blocks import LessonStreamBlock
+
+
+class Audience(models.TextChoices):
+    PUPIL = "pupil", _("Children and young people")
+    CAREGIVER = "caregiver", _("Parents and caregivers")
+    TEACHER = "teacher", _("Teachers")
+    FRONTLINE = "frontline", _("Social and frontline workers")
+
+
+# Training that discusses abuse in professional detail is for signed-in adults only.
+ADULT_ONLY_AUDIENCES = {Audience.TEACHER, Audience.FRONTLINE}
+
+
+class AgeBand(models.TextChoices):
+    AGES_6_8 = "6-8", _("Ages 6-8")
+    AGES_9_11 = "9-11", _("Ages 9-11")
+    AGES_12_14 = "12-14", _("Ages 12-14")
+    AGES_15_17 = "15-17", _("Ages 15-17")
+
+
+class TopicCode(models.TextChoices):
+    PRIVACY = "privacy", _("Privacy and personal information")
+    SCREEN_TIME = "screen_time", _("Screen and gaming time")
+    REPORTING = "reporting", _("Reporting and getting help")
+    CYBERBULLYING = "cyberbullying", _("Cyberbullying")
+    GROOMING = "grooming", _("Grooming and contact from strangers")
+    IMAGE_SHARING = "image_sharing", _("Image sharing and sexting")
+    SCAMS = "scams", _("Scams and false content")
+    WELLBEING = "wellbeing", _("Wellbeing")
+
+
+class Topic(models.Model):
+    """One of the fixed topics a course can cover; the rows are made by a migration and the
+    names are translated in the message catalog, so they are the same in every language."""
+
+    code = models.CharField(_("code"), max_length=32, choices=TopicCode.choices, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
+class CourseIndexPage(Page):
+    """The catalogue: every course of its language, filtered by audience, age and topic."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["elearning.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
+
+    def get_context(self, request, *args, **kwargs):
+        from .catalogue import catalogue_context  # the catalogue's queries live beside its form
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_context(self, request))
+        return context
+
+
+class CoursePage(Page):
+    """A module for pupils of one age band, or a course for caregivers, teachers or frontline
+    workers; its children are its steps, in order."""
+
+    summary = models.TextField(_("summary"), max_length=400, help_text=_("One or two sentences for the catalogue."))
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices, db_index=True)
+    age_band = models.CharField(
+        _("age band"),
+        max_length=8,
+        choices=AgeBand.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("For courses for children only."),
+    )
+    topics = ParentalManyToManyField(Topic, verbose_name=_("topics"), related_name="courses", blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=20)
+    objectives = StreamField(
+        [("objective", blocks.CharBlock(label=_("objective"), max_length=300))],
+        verbose_name=_("learning objectives"),
+        blank=True,
+        help_text=_("What a learner can do afterwards, one per line."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issues_certificate = models.BooleanField(
+        _("issues a certificate"),
+        default=False,
+        help_text=_("Adult courses only: a certificate when every step is complete and every quiz passed."),
+    )
+    certificate_minimum_minutes = models.PositiveSmallIntegerField(
+        _("minimum time for the certificate (minutes)"),
+        default=0,
+        help_text=_("0 for no minimum. Counted from the first step started to the last completed."),
+    )
+    editor_notes = models.TextField(
+        _("notes for editors"), blank=True, help_text=_("Sources and remarks; never shown to learners.")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("audience"), FieldPanel("age_band"), FieldPanel("estimated_minutes")]),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("objectives"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [FieldPanel("issues_certificate"), FieldPanel("certificate_minimum_minutes")],
+            heading=_("Certificate"),
+        ),
+        FieldPanel("editor_notes"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.FilterField("audience"),
+        index.FilterField("age_band"),
+        index.FilterField("locale_id"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.audience == Audience.PUPIL and not self.age_band:
+            errors["age_band"] = _("Choose the age band this course is written for.")
+        if self.audience and self.audience != Audience.PUPIL and self.age_band:
+            errors["age_band"] = _("Only courses for children have an age band; leave it empty.")
+        if self.audience == Audience.PUPIL and self.issues_certificate:
+            errors["issues_certificate"] = _("Certificates are for adult courses; untick this for a children's course.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def needs_adult_account(self) -> bool:
+        return self.audience in ADULT_ONLY_AUDIENCES
+
+    @property
+    def audience_label(self) -> str:
+        label = self.get_audience_display()
+        return f"{label} · {self.get_age_band_display()}" if self.age_band else label
+
+    def check_access(self, request) -> HttpResponseRedirect | None:
+        """None if the visitor may read this course; else where to send them. A pupil is refused."""
+        if not self.needs_adult_account:
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            messages.info(request, gettext("This course is for adults working with children. Log in to read it."))
+            return redirect_to_login(request.get_full_path())
+        if user.is_pupil:
+            raise PermissionDenied(gettext("This course is for adults."))
+        return None
+
+    def serve(self, request, *args, **kwargs):
+        return self.check_access(request) or super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["progress"] = progress_selectors.container_progress(learner=request.user, container=self)
+        return context
+
+
+class LessonPage(ProgressStep, Page):
+    """One lesson: a few minutes of reading, pictures and "what would you do?" choices. The
+    learner presses "I've finished" at the end to complete it."""
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Adds a quick-exit button, for lessons on grooming, sexual images and abuse."),
+    )
+    body = StreamField(LessonStreamBlock(), verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("sensitive")]),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("locale_id"),
+    ]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    @property
+    def course(self) -> CoursePage:
+        return self.get_parent().specific
+
+    def serve(self, request, *args, **kwargs):
+        course = self.course
+        denied = course.check_access(request)
+        if denied:
+            return denied
+        if request.method == "POST":
+            return self._finish(request, course)
+        return super().serve(request, *args, course=course, **kwargs)
+
+    def _finish(self, request, course: CoursePage):
+        """The "I've finished" form: record the step once, then go on to the next step."""
+        try:
+            _record, newly = progress_services.step_complete(learner=request.user, page=self)
+        except progress_services.ProgressNotRecorded:
+            if request.user.is_authenticated:
+                messages.info(
+                    request,
+                    gettext("Your progress cannot be saved yet: your teacher first records your family's consent."),
+                )
+            else:
+                messages.info(request, gettext("Nothing is saved without an account. Log in to keep your progress."))
+            return redirect(self.url)
+        progress = progress_selectors.container_progress(learner=request.user, container=course)
+        if progress.is_complete:
+            messages.success(request, gettext("Well done! You have finished every step of this course."))
+            return redirect(course.url)
+        if newly:
+            messages.success(request, gettext("Lesson complete. Your progress is saved."))
+        following = progress.next_step
+        return redirect(following.url if following else course.url)
+
+    def get_context(self, request, *args, course=None, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course = course or self.course
+        progress = progress_selectors.container_progress(learner=request.user, container=course)
+        pages = [step.page for step in progress.steps]
+        position = next((i for i, p in enumerate(pages) if p.pk == self.pk), None)
+        context.update(
+            course=course,
+            progress=progress,
+            step_number=(position or 0) + 1,
+            previous_step=pages[position - 1] if position else None,
+            next_step=pages[position + 1] if position is not None and position + 1 < len(pages) else None,
+            completed=any(s.completed for s in progress.steps if s.page.pk == self.pk),
+            quick_exit_url=settings.QUICK_EXIT_URL,
+        )
+        return context

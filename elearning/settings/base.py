@@ -225,6 +225,13 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "xlsx", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The curriculum's illustrations are SVG drawings; Wagtail serves them unchanged (preserve-svg).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
+
+# --- Courses --------------------------------------------------------------------------------
+# Where the quick-exit button of a sensitive lesson goes: a neutral page that says nothing
+# about what the learner was reading.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com.vn/")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,140 @@
+"""The small blocks a lesson is written with. Each renders with its own template under
+`courses/templates/courses/blocks/`, works without JavaScript, and says in `description` what
+it is for, so that editors pick the right one."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+LESSON_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class HeadingBlock(blocks.CharBlock):
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "courses/blocks/heading.html"
+        description = _("A short heading that starts a new part of the lesson.")
+        preview_value = "Điều gì là riêng tư?"
+        form_classname = "title"
+
+
+class TextBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        super().__init__(features=LESSON_TEXT_FEATURES, **kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Text")
+        template = "courses/blocks/text.html"
+        description = _("Paragraphs and lists. Keep sentences short for young readers.")
+        preview_value = "<p>Tên đầy đủ, địa chỉ nhà và trường học của em là thông tin riêng tư.</p>"
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("image"))
+    alt = blocks.CharBlock(
+        label=_("alternative text"),
+        max_length=250,
+        help_text=_("Say what the picture shows, for someone who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "courses/blocks/image.html"
+        description = _("A picture with a text alternative. Never photos of real children.")
+
+
+class VideoBlock(blocks.StructBlock):
+    video = EmbedBlock(label=_("video address"), help_text=_("A link to the video, e.g. on YouTube."))
+    title = blocks.CharBlock(label=_("title"), max_length=200)
+    transcript = blocks.RichTextBlock(
+        label=_("transcript"),
+        features=LESSON_TEXT_FEATURES,
+        help_text=_("Everything said and shown, for learners who cannot hear or play the video."),
+    )
+
+    class Meta:
+        icon = "media"
+        label = _("Video with transcript")
+        template = "courses/blocks/video.html"
+        description = _("An embedded video; the transcript is always shown below it.")
+
+
+class TipBlock(blocks.TextBlock):
+    class Meta:
+        icon = "help"
+        label = _("Tip")
+        template = "courses/blocks/tip.html"
+        description = _("One short piece of advice, set apart from the text.")
+        preview_value = "Hỏi bố mẹ trước khi chia sẻ ảnh của em."
+
+
+class KeyPointsBlock(blocks.ListBlock):
+    def __init__(self, **kwargs):
+        super().__init__(blocks.CharBlock(label=_("point"), max_length=300), **kwargs)
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Key points")
+        template = "courses/blocks/key_points.html"
+        description = _("Three to five things to remember, as a boxed list.")
+
+
+class ScenarioChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("choice"), max_length=300)
+    feedback = blocks.TextBlock(label=_("feedback"), help_text=_("Why this choice is or is not a good idea."))
+    recommended = blocks.BooleanBlock(label=_("the choice we recommend"), required=False)
+
+
+class ScenarioBlock(blocks.StructBlock):
+    situation = blocks.TextBlock(label=_("situation"))
+    question = blocks.CharBlock(label=_("question"), max_length=250, default=_("What would you do?"))
+    choices = blocks.ListBlock(ScenarioChoiceBlock(), label=_("choices"), min_num=2, max_num=5)
+
+    class Meta:
+        icon = "group"
+        label = _("What would you do?")
+        template = "courses/blocks/scenario.html"
+        description = _("A situation with choices; each choice opens its feedback. Not scored.")
+
+
+class HelplineCardBlock(blocks.StructBlock):
+    message = blocks.CharBlock(
+        label=_("message"),
+        required=False,
+        max_length=300,
+        help_text=_("An optional line above the number. The number comes from the helpline setting."),
+    )
+
+    class Meta:
+        icon = "mail"
+        label = _("Helpline card")
+        template = "courses/blocks/helpline.html"
+        description = _("The child helpline's number, with a button to call it.")
+
+
+class DiscussionBlock(blocks.StructBlock):
+    prompt = blocks.TextBlock(label=_("question for the class"))
+    guidance = blocks.TextBlock(label=_("guidance for the teacher"), required=False)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Class discussion")
+        template = "courses/blocks/discussion.html"
+        description = _("A question to talk about together in class, with notes for the teacher.")
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    text = TextBlock()
+    image = ImageBlock()
+    video = VideoBlock()
+    tip = TipBlock()
+    key_points = KeyPointsBlock()
+    scenario = ScenarioBlock()
+    helpline = HelplineCardBlock()
+    discussion = DiscussionBlock()

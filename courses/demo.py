@@ -1,0 +1,273 @@
+"""The starter curriculum for `manage.py load_demo`: the catalogue, and one course per module
+folder of `courses/curriculum/`, in Vietnamese with its English wagtail-localize translation.
+
+Idempotent, and respectful of editors: a page that exists (looked up by its slug) is left as it
+is; only what is missing is created. Block ids are derived from the module, lesson and position,
+so the same file always makes the same blocks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Locale, Page
+from wagtail_localize.models import (
+    String,
+    StringTranslation,
+    TranslationContext,
+    TranslationSource,
+)
+from wagtail_localize.segments import StringSegmentValue
+from wagtail_localize.segments.extract import extract_segments
+
+from .curriculum import CURRICULUM_DIR, Module, read_curriculum, text_to_html
+from .models import CourseIndexPage, CoursePage, LessonPage, Topic
+
+BLOCK_NAMESPACE = uuid.UUID("6f4a3c1e-2b7d-4e58-9a61-0c5d8e2f7b34")
+IMAGE_COLLECTION = "Curriculum"
+
+CATALOGUE = {
+    "vi": {
+        "title": "Khoá học",
+        "slug": "khoa-hoc",
+        "intro": "Bài học theo lứa tuổi cho các em, và khoá học cho cha mẹ, thầy cô và cán bộ xã hội.",
+    },
+    "en": {
+        "title": "Courses",
+        "slug": "courses",
+        "intro": "Lessons for each age, and courses for parents, teachers and social workers.",
+    },
+}
+
+
+class TranslationMismatch(Exception):
+    """The English file does not line up with the Vietnamese one, segment for segment."""
+
+
+@dataclass
+class LoadResult:
+    courses: int = 0
+    lessons: int = 0
+    translations: int = 0
+
+
+def _id(*parts) -> str:
+    return str(uuid.uuid5(BLOCK_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+# -- images --------------------------------------------------------------------------------
+
+
+def curriculum_image(relative_path: str, alt: str = ""):
+    """The Wagtail image for a curriculum drawing, uploaded once into the Curriculum collection."""
+    Image = get_image_model()
+    name = Path(relative_path).stem
+    root = Collection.get_first_root_node()
+    collection = Collection.objects.filter(name=IMAGE_COLLECTION).first() or root.add_child(name=IMAGE_COLLECTION)
+    image = Image.objects.filter(collection=collection, title=name).first()
+    if image is None:
+        with (CURRICULUM_DIR / relative_path).open("rb") as handle:
+            image = Image(title=name, collection=collection, description=alt[:255])
+            image.file = File(handle, name=f"curriculum-{name}.svg")
+            image.save()
+    return image
+
+
+# -- stream values -------------------------------------------------------------------------
+
+
+def _block(kind: str, value, block_id: str) -> dict:
+    if kind == "text":
+        value = text_to_html(value)
+    elif kind == "image":
+        value = {
+            "image": curriculum_image(value["file"], value.get("alt", "")).pk,
+            "alt": value["alt"],
+            "caption": value.get("caption") or "",
+        }
+    elif kind == "video":
+        value = {
+            "video": value["url"],
+            "title": value.get("title", ""),
+            "transcript": text_to_html(value["transcript"]),
+        }
+    elif kind == "key_points":
+        value = [{"type": "item", "value": point, "id": _id(block_id, i)} for i, point in enumerate(value)]
+    elif kind == "scenario":
+        value = {
+            "situation": value["situation"],
+            "question": value["question"],
+            "choices": [
+                {
+                    "type": "item",
+                    "id": _id(block_id, i),
+                    "value": {
+                        "text": choice["text"],
+                        "feedback": choice["feedback"],
+                        "recommended": bool(choice.get("recommended")),
+                    },
+                }
+                for i, choice in enumerate(value["choices"])
+            ],
+        }
+    elif kind == "helpline":
+        value = {"message": value or ""}
+    elif kind == "discussion":
+        value = {"prompt": value["prompt"], "guidance": value.get("guidance") or ""}
+    return {"type": kind, "value": value, "id": block_id}
+
+
+def lesson_body(module_key: str, number: int, body: list[dict]) -> list[dict]:
+    stream = []
+    for index, block in enumerate(body):
+        ((kind, value),) = block.items()
+        stream.append(_block(kind, value, _id(module_key, number, index)))
+    return stream
+
+
+def _objectives(module: Module, language: str) -> list[dict]:
+    return [
+        {"type": "objective", "value": text, "id": _id(module.key, "objective", i)}
+        for i, text in enumerate(module.data[language]["objectives"])
+    ]
+
+
+def course_page(module: Module, language: str) -> CoursePage:
+    data, vi = module.data[language], module.data["vi"]
+    cover = curriculum_image(vi["cover"], vi.get("cover_alt", "")) if vi.get("cover") else None
+    return CoursePage(
+        title=data["title"],
+        slug=data["slug"],
+        summary=data["summary"].strip(),
+        audience=vi["audience"],
+        age_band=vi.get("age_band") or "",
+        estimated_minutes=vi["estimated_minutes"],
+        objectives=_objectives(module, language),
+        cover_image=cover,
+        issues_certificate=bool(vi.get("issues_certificate")),
+        certificate_minimum_minutes=vi.get("certificate_minimum_minutes") or 0,
+        editor_notes="\n".join(vi.get("sources") or []),
+    )
+
+
+def lesson_page(module: Module, language: str, number: int) -> LessonPage:
+    lesson, vi_lesson = module.data[language]["lessons"][number], module.data["vi"]["lessons"][number]
+    return LessonPage(
+        title=lesson["title"],
+        slug=lesson["slug"],
+        summary=lesson["summary"].strip(),
+        estimated_minutes=vi_lesson["minutes"],
+        sensitive=bool(vi_lesson["sensitive"]),
+        body=lesson_body(module.key, number, lesson["body"]),
+    )
+
+
+# -- translation through wagtail-localize ----------------------------------------------------
+
+
+def _strings_by_path(instance) -> dict[str, list[StringSegmentValue]]:
+    grouped: dict[str, list[StringSegmentValue]] = {}
+    for segment in extract_segments(instance):
+        if isinstance(segment, StringSegmentValue):
+            grouped.setdefault(segment.path, []).append(segment)
+    return grouped
+
+
+def translate_page(source_page: Page, locale: Locale, translated: Page) -> Page:
+    """Create the `locale` translation of `source_page` with wagtail-localize, its strings taken
+    from `translated` (an unsaved page of the same shape), and publish it.
+
+    The result is a synced wagtail-localize translation: editors see every segment translated,
+    and a later change to the Vietnamese page shows up as a segment to translate again."""
+    source, _created = TranslationSource.get_or_create_from_instance(source_page)
+    translation, _created = source.translations.get_or_create(target_locale=locale)
+    originals, targets = _strings_by_path(source_page.specific), _strings_by_path(translated)
+    for path, segments in originals.items():
+        others = targets.get(path, [])
+        if len(others) != len(segments):
+            raise TranslationMismatch(
+                f"{source_page.slug}: {path} has {len(segments)} segment(s) in the source "
+                f"and {len(others)} in {locale}."
+            )
+        context = TranslationContext.objects.get(object_id=source.object_id, path=path)
+        for original, target in zip(segments, others, strict=True):
+            string = String.from_value(source.locale, original.string)
+            StringTranslation.objects.update_or_create(
+                translation_of=string,
+                locale=locale,
+                context=context,
+                defaults={"data": target.string.data, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
+            )
+    # wagtail-localize publishes in transaction.on_commit, with the in-memory page of the moment:
+    # inside this loader's transaction that would run last, with stale tree counts, and never in
+    # tests. Save a draft, then publish the stored revision now.
+    translation.save_target(publish=False)
+    page = source_page.get_translation(locale)
+    page.latest_revision.publish()
+    return page
+
+
+# -- loading -------------------------------------------------------------------------------
+
+
+def _publish_child(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _catalogue(home: Page, locales: dict[str, Locale], result: LoadResult) -> CourseIndexPage:
+    index = CourseIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = _publish_child(home, CourseIndexPage(**CATALOGUE["vi"]))
+    for language, fields in CATALOGUE.items():
+        if language != "vi" and not index.has_translation(locales[language]):
+            translate_page(index, locales[language], CourseIndexPage(**fields))
+            result.translations += 1
+    return index
+
+
+def _load_module(module: Module, index: CourseIndexPage, locales: dict[str, Locale], result: LoadResult) -> None:
+    course = CoursePage.objects.child_of(index).filter(slug=module.data["vi"]["slug"]).first()
+    if course is None:
+        course = course_page(module, "vi")
+        index.add_child(instance=course)
+        course.topics.set(Topic.objects.filter(code__in=module.data["vi"]["topics"]))
+        course.save_revision().publish()
+        result.courses += 1
+    lessons = []
+    for number, lesson in enumerate(module.data["vi"]["lessons"]):
+        page = LessonPage.objects.child_of(course).filter(slug=lesson["slug"]).first()
+        if page is None:
+            page = _publish_child(course, lesson_page(module, "vi", number))
+            result.lessons += 1
+        lessons.append((number, page))
+
+    for language, locale in locales.items():
+        if language == "vi":
+            continue
+        if not course.has_translation(locale):
+            translated = course_page(module, language)
+            translate_page(course, locale, translated)
+            result.translations += 1
+        for number, page in lessons:
+            if not page.has_translation(locale):
+                translate_page(page, locale, lesson_page(module, language, number))
+                result.translations += 1
+
+
+@transaction.atomic
+def load_curriculum(home: Page, folders: list[Path] | None = None) -> LoadResult:
+    """Create what is missing of the catalogue and the curriculum under the Vietnamese `home`."""
+    modules = read_curriculum(folders)
+    locales = {code: Locale.objects.get(language_code=code) for code in ("vi", "en")}
+    result = LoadResult()
+    index = _catalogue(home, locales, result)
+    for module in modules:
+        _load_module(module, index, locales, result)
+    return result

@@ -1,0 +1,9 @@
+// Quick exit: leave for a neutral site and replace this page in the history, so that the
+// Back button does not bring the lesson back. Without JavaScript the link still leaves.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("[data-quick-exit]");
+  if (!link) return;
+  event.preventDefault();
+  document.body.style.visibility = "hidden";
+  window.location.replace(link.href);
+});

@@ -1,0 +1,44 @@
+"""Writes to learners' progress. Keyword-only, typed and atomic; views call these, nothing else
+writes a StepRecord."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from wagtail.models import Page
+
+from .models import StepRecord
+from .steps import ProgressStep
+
+
+class ProgressNotRecorded(Exception):
+    """The learner's progress may not be stored (no account, or no consent for a pupil)."""
+
+
+def _check(learner, page: Page) -> None:
+    if learner is None or not learner.is_authenticated or not learner.may_store_learning_data:
+        raise ProgressNotRecorded("progress is not stored for this learner")
+    if not isinstance(page.specific, ProgressStep):
+        raise ValueError(f"{page!r} is not a progress step")
+
+
+def step_complete(*, learner, page: Page) -> tuple[StepRecord, bool]:
+    """Mark `page` complete for `learner`; return the record and whether this call completed it.
+
+    Idempotent: a second call, or two concurrent calls (a double-tapped button), leave one
+    record completed once, at the time of the first."""
+    _check(learner, page)
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = StepRecord.objects.create(
+                    learner=learner, page=page, step_key=page.translation_key, progress=1.0, completed_at=now
+                )
+            return record, True
+        except IntegrityError:
+            pass
+        # A record exists: complete it unless someone (another request) already did.
+        updated = StepRecord.objects.filter(
+            learner=learner, step_key=page.translation_key, completed_at__isnull=True
+        ).update(progress=1.0, completed_at=now, page=page, updated_at=now)
+        record = StepRecord.objects.get(learner=learner, step_key=page.translation_key)
+        return record, bool(updated)
