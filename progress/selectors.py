@@ -72,8 +72,8 @@ def _status(page: Page, records: dict) -> StepStatus:
 
 
 def container_progress(*, learner, container: Page) -> ContainerProgress:
-    """The container's live steps (specific pages, in order) with the learner's state on each.
-    Two queries for a signed-in learner, one for a visitor."""
+    """The container's live steps (specific pages, in order) with the learner's state on each:
+    one query for the steps, one per page type for their specific pages, one for the records."""
     pages = list(step_pages(container).specific())
     records = _records(learner, [p.translation_key for p in pages])
     return ContainerProgress(steps=[_status(p, records) for p in pages])

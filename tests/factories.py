@@ -39,3 +39,9 @@ class PupilFactory(UserFactory):
 
     role = Role.PUPIL
     password = factory.PostGenerationMethodCall("set_unusable_password")
+
+    # Declared again so that it runs after the password above (hooks run in declaration order).
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()

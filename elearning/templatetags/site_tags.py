@@ -30,3 +30,14 @@ def language_switcher(context):
             target = translate_url(request.get_full_path(), code)
         options.append({"code": code, "name": name, "next": target})
     return {"options": options, "request": request, "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context) -> str:
+    """The address of the course catalogue in the active language ("" before one exists)."""
+    from courses.models import CourseIndexPage
+
+    request = context.get("request")
+    locale = Locale.objects.filter(language_code=get_language()).first()
+    catalogue = CourseIndexPage.objects.live().filter(locale=locale).first() if locale else None
+    return catalogue.get_url(request=request) if catalogue else ""

@@ -1,0 +1,24 @@
+"""Pages can be created only where the course tree allows them."""
+
+from wagtail.test.utils import WagtailPageTestCase
+
+from courses.models import CourseIndexPage, CoursePage, LessonPage
+from elearning.models import HomePage
+
+
+class CourseTreeTests(WagtailPageTestCase):
+    def test_the_catalogue_lives_under_a_home_page(self):
+        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage})
+
+    def test_courses_live_in_the_catalogue_and_hold_lessons(self):
+        self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
+        self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+
+    def test_a_lesson_has_no_children_and_sits_only_in_a_course(self):
+        self.assertAllowedSubpageTypes(LessonPage, set())
+        self.assertCanNotCreateAt(HomePage, LessonPage)
+        self.assertCanNotCreateAt(CourseIndexPage, LessonPage)
+        self.assertCanNotCreateAt(HomePage, CoursePage)
+        self.assertCanCreateAt(CoursePage, LessonPage)
