@@ -33,9 +33,9 @@ IMAGE_COLLECTION = "Curriculum"
 
 CATALOGUE = {
     "vi": {
-        "title": "Khoá học",
+        "title": "Khóa học",
         "slug": "khoa-hoc",
-        "intro": "Bài học theo lứa tuổi cho các em, và khoá học cho cha mẹ, thầy cô và cán bộ xã hội.",
+        "intro": "Bài học theo lứa tuổi cho các em, và khóa học cho cha mẹ, thầy cô và cán bộ xã hội.",
     },
     "en": {
         "title": "Courses",

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
@@ -268,6 +268,7 @@ class LessonPage(ProgressStep, Page):
 
     def _finish(self, request, course: CoursePage):
         """The "I've finished" form: record the step once, then go on to the next step."""
+        child = course.audience == Audience.PUPIL
         try:
             _record, newly = progress_services.step_complete(learner=request.user, page=self)
         except progress_services.ProgressNotRecorded:
@@ -276,15 +277,27 @@ class LessonPage(ProgressStep, Page):
                     request,
                     gettext("Your progress cannot be saved yet: your teacher first records your family's consent."),
                 )
+            elif child:
+                messages.info(request, pgettext("to a child", "You are not signed in, so your progress is not saved."))
             else:
                 messages.info(request, gettext("Nothing is saved without an account. Log in to keep your progress."))
             return redirect(self.url)
         progress = progress_selectors.container_progress(learner=request.user, container=course)
         if progress.is_complete:
-            messages.success(request, gettext("Well done! You have finished every step of this course."))
+            messages.success(
+                request,
+                pgettext("to a child", "Well done! You have finished every lesson of this module.")
+                if child
+                else gettext("Well done! You have finished every step of this course."),
+            )
             return redirect(course.url)
         if newly:
-            messages.success(request, gettext("Lesson complete. Your progress is saved."))
+            messages.success(
+                request,
+                pgettext("to a child", "Lesson finished. Your progress is saved.")
+                if child
+                else gettext("Lesson complete. Your progress is saved."),
+            )
         following = progress.next_step
         return redirect(following.url if following else course.url)
 
@@ -301,6 +314,7 @@ class LessonPage(ProgressStep, Page):
             previous_step=pages[position - 1] if position else None,
             next_step=pages[position + 1] if position is not None and position + 1 < len(pages) else None,
             completed=any(s.completed for s in progress.steps if s.page.pk == self.pk),
+            for_children=course.audience == Audience.PUPIL,
             quick_exit_url=settings.QUICK_EXIT_URL,
         )
         return context

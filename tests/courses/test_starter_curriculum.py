@@ -1,0 +1,73 @@
+"""The starter curriculum as load_demo builds it: every audience and age band, both languages
+linked through wagtail-localize, every page readable, and a second run changing nothing."""
+
+from html import unescape
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Locale, Page
+from wagtail_localize.models import Translation
+
+from courses.curriculum import lesson_words, read_curriculum
+from courses.models import CoursePage, LessonPage
+from tests.factories import AdultFactory
+
+AUDIENCES = {"pupil", "caregiver", "teacher", "frontline"}
+AGE_BANDS = {"6-8", "9-11", "12-14", "15-17"}
+
+
+def test_every_module_file_is_valid_and_both_languages_have_the_same_shape():
+    modules = read_curriculum()  # raises CurriculumError listing every problem
+    assert len(modules) >= 15
+    for module in modules:
+        vi = module.data["vi"]
+        if vi.get("age_band") != "6-8":
+            assert all(lesson_words(lesson) >= 300 for lesson in module.data["en"]["lessons"]), module.key
+
+
+def test_pupil_modules_cover_the_required_topics_for_every_age_band():
+    topics = {}
+    for module in read_curriculum():
+        vi = module.data["vi"]
+        if vi["audience"] == "pupil":
+            topics.setdefault(vi["age_band"], set()).update(vi["topics"])
+    for band in AGE_BANDS:
+        assert {"privacy", "screen_time", "reporting", "cyberbullying"} <= topics[band], band
+    for band in ("12-14", "15-17"):
+        assert {"grooming", "image_sharing"} <= topics[band], band
+
+
+def test_grooming_and_image_lessons_are_sensitive():
+    for module in read_curriculum():
+        if "grooming" in module.data["vi"]["topics"] and module.data["vi"]["audience"] == "pupil":
+            assert all(lesson["sensitive"] for lesson in module.data["vi"]["lessons"]), module.key
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_the_bilingual_curriculum_once(client):
+    call_command("load_demo")
+    counts = (Page.objects.count(), Translation.objects.count())
+    call_command("load_demo")
+    assert (Page.objects.count(), Translation.objects.count()) == counts
+
+    vi, en = Locale.objects.get(language_code="vi"), Locale.objects.get(language_code="en")
+    for locale in (vi, en):
+        courses = CoursePage.objects.live().filter(locale=locale)
+        assert courses.count() >= 15
+        assert LessonPage.objects.live().filter(locale=locale).count() >= 45
+        assert set(courses.values_list("audience", flat=True)) == AUDIENCES
+        assert set(courses.exclude(age_band="").values_list("age_band", flat=True)) == AGE_BANDS
+    assert CoursePage.objects.filter(locale=vi, audience="frontline", issues_certificate=True).exists()
+
+    # Every Vietnamese page has its English translation, made (and kept in sync) by wagtail-localize.
+    for page in Page.objects.type(CoursePage, LessonPage).filter(locale=vi):
+        english = page.get_translation(en)
+        assert english.live and english.title != page.title, page.url
+        assert Translation.objects.filter(source__object_id=page.translation_key, target_locale=en).exists()
+
+    # Every page renders, in both languages (an adult may open every course).
+    client.force_login(AdultFactory())
+    for page in Page.objects.type(CoursePage, LessonPage).live():
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        assert page.title in unescape(response.content.decode()), page.url
