@@ -41,6 +41,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/catalogs.py check
+	$(PY) scripts/check_curriculum.py > /dev/null || $(PY) scripts/check_curriculum.py
 
 # For developers: re-extract the message catalogs after changing strings, then translate them.
 messages: $(VENV)/.installed
