@@ -44,10 +44,11 @@ def catalogue_context(index: Page, request) -> dict:
     lessons: list[LessonPage] = []
     if query:
         matching_courses = {page.pk for page in CoursePage.objects.child_of(index).live().search(query, operator="and")}
+        listed = {course.path for course in courses}
         lessons = [
             page
             for page in LessonPage.objects.descendant_of(index).live().public().search(query, operator="and")
-            if page.path[: -Page.steplen] in {c.path for c in courses}
+            if page.path[: -Page.steplen] in listed
         ][:20]
         matching_courses |= {c.pk for c in courses if any(lesson.path.startswith(c.path) for lesson in lessons)}
         courses = courses.filter(pk__in=matching_courses)
@@ -56,7 +57,6 @@ def catalogue_context(index: Page, request) -> dict:
     progress = progress_selectors.containers_progress(learner=request.user, containers=courses)
     return {
         "filter_form": form,
-        "filtered": bool(request.GET) and form.is_valid() and any(filters.values()),
         "courses": [(course, progress[course.pk]) for course in courses],
         "lessons": lessons,
         "query": query,

@@ -88,3 +88,10 @@ def test_catalogue_query_count_does_not_grow_with_courses(client, catalogue):
         extra.topics.set([Topic.objects.get(code="privacy")])
         extra.save_revision().publish()
     assert count_queries(client, catalogue.url) == before
+
+
+def test_home_page_and_top_bar_lead_to_the_catalogue_by_audience(client, catalogue):
+    html = client.get("/vi/").content.decode()
+    assert f'href="{catalogue.url}?audience=pupil"' in html
+    assert f'href="{catalogue.url}?audience=frontline"' in html
+    assert f'<a href="{catalogue.url}">Khóa học</a>' in html  # the top bar, on every page
