@@ -1,6 +1,10 @@
 """Settings for the test suite: the same database engines as the real thing (SQLite file or
 the PostgreSQL in DATABASE_URL), a fast password hasher, e-mail kept in memory."""
 
+import atexit
+import shutil
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
@@ -22,3 +26,7 @@ DEMO_ACCOUNTS = True
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Uploads (the curriculum's drawings, renditions) go to a throw-away folder, not media/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
