@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from courses.models import LessonPage
 from progress import selectors, services
@@ -111,7 +111,7 @@ def test_concurrent_double_submit_records_one_completion(home_page):
         except Exception as error:
             errors.append(error)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=finish) for _ in range(4)]
     for thread in threads:
