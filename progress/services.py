@@ -2,6 +2,8 @@
 writes a StepRecord."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -42,3 +44,31 @@ def step_complete(*, learner, page: Page) -> tuple[StepRecord, bool]:
         ).update(progress=1.0, completed_at=now, page=page, updated_at=now)
         record = StepRecord.objects.get(learner=learner, step_key=page.translation_key)
         return record, bool(updated)
+
+
+def step_score(*, learner, page: Page, fraction: float, completed: bool) -> StepRecord:
+    """Record a scored try at a step (a quiz): progress becomes the best fraction so far, and
+    the step is complete once `completed` (passed). One conditional UPDATE, so concurrent tries
+    of the same learner never lower the best or lose a completion."""
+    _check(learner, page)
+    if not 0 <= fraction <= 1:
+        raise ValueError("fraction must lie between 0 and 1")
+    now = timezone.now()
+    value = 1.0 if completed else float(fraction)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                return StepRecord.objects.create(
+                    learner=learner,
+                    page=page,
+                    step_key=page.translation_key,
+                    progress=value,
+                    completed_at=now if completed else None,
+                )
+        except IntegrityError:
+            pass
+        changes = {"progress": Greatest(F("progress"), Value(value)), "page": page, "updated_at": now}
+        if completed:
+            changes["completed_at"] = Coalesce(F("completed_at"), Value(now))
+        StepRecord.objects.filter(learner=learner, step_key=page.translation_key).update(**changes)
+        return StepRecord.objects.get(learner=learner, step_key=page.translation_key)

@@ -1,4 +1,143 @@
-"""What a learner answers and is scored on: quiz pages, attempts and server-side grading.
+"""What a learner answers and is scored on.
 
-The models arrive with the issue that builds this app; see ARCHITECTURE.md for its place in
-the layering."""
+`QuizPage` is a step of a course (`progress.steps.ProgressStep`): passing it completes the step.
+Its `questions` are blocks (`quizzes.blocks`). A learner's submission is one `QuizAttempt`
+(with a snapshot of the questions as they were, so that it stays readable after the quiz is
+edited) and one `QuizAnswer` per question, so that teachers can see which questions were hard.
+Attempts are written only by `quizzes.services.attempt_submit`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from progress.steps import ProgressStep
+
+from .blocks import QuestionStreamBlock
+
+
+class QuizPage(RoutablePageMixin, ProgressStep, Page):
+    """A quiz at the end of a module, or a course's final assessment."""
+
+    progress_completion = "pass"
+
+    intro = models.TextField(_("introduction"), blank=True)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=60, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed"), default=0, help_text=_("0 for unlimited (the default, for pupils).")
+    )
+    shuffle_questions = models.BooleanField(
+        _("shuffle the questions"),
+        default=False,
+        help_text=_("Off by default: a class often goes through a quiz together."),
+    )
+    questions = StreamField(QuestionStreamBlock(), verbose_name=_("questions"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldRowPanel(
+            [FieldPanel("pass_mark_percent"), FieldPanel("attempts_allowed"), FieldPanel("shuffle_questions")]
+        ),
+        FieldPanel("questions"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("locale_id")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pass_mark_percent__gte=1) & Q(pass_mark_percent__lte=100),
+                name="quiz_pass_mark_1_to_100",
+            )
+        ]
+
+    @property
+    def course(self):
+        return self.get_parent().specific
+
+    @path("")
+    def take(self, request):
+        from .views import take_quiz
+
+        return take_quiz(request, self)
+
+    @path("results/<int:attempt_id>/")
+    def result(self, request, attempt_id: int):
+        from .views import attempt_result
+
+        return attempt_result(request, self, attempt_id)
+
+
+class QuizAttempt(models.Model):
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("learner")
+    )
+    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz"))
+    submission_key = models.UUIDField(
+        _("submission"), help_text=_("Sent with the form, so that a double submit records one attempt.")
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    score = models.FloatField(_("score"))
+    max_score = models.FloatField(_("maximum score"))
+    percent = models.FloatField(_("percent"))
+    passed = models.BooleanField(_("passed"))
+    pass_mark_percent = models.PositiveSmallIntegerField(_("pass mark (%) at the time"))
+    answers = models.JSONField(_("answers"), default=dict)
+    questions = models.JSONField(
+        _("questions at the time"), default=list, help_text=_("The quiz's questions as they were when answered.")
+    )
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "submission_key"], name="quiz_attempt_once_per_submission"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=models.F("max_score")), name="quiz_attempt_score_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "quiz"], name="quiz_attempt_learner_quiz_idx")]
+
+    def __str__(self):
+        return f"{self.learner} · {self.quiz} · {self.percent:.0f}%"
+
+
+class QuizAnswer(models.Model):
+    """One question of one attempt: what was answered and what it scored."""
+
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answer_rows")
+    question_id = models.UUIDField(_("question"))
+    question_type = models.CharField(_("question type"), max_length=32)
+    answer = models.JSONField(_("answer"))
+    score = models.FloatField(_("score"))
+    max_score = models.FloatField(_("maximum score"), default=1.0)
+    correct = models.BooleanField(_("fully right"))
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question_id"], name="quiz_answer_once_per_question"),
+        ]
+        indexes = [models.Index(fields=["question_id", "correct"], name="quiz_answer_question_idx")]
+
+    def __str__(self):
+        return f"{self.attempt_id} · {self.question_id} · {self.score}"

@@ -13,12 +13,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from courses.curriculum import CurriculumError, lesson_words, module_folders, read_curriculum
+from quizzes.curriculum import check_quizzes
 
 
 def main(argv: list[str]) -> int:
     folders = [Path(arg).resolve() for arg in argv] or module_folders()
     try:
         modules = read_curriculum(folders)
+        check_quizzes(modules)
     except CurriculumError as error:
         for problem in error.problems:
             print(problem)
@@ -31,7 +33,8 @@ def main(argv: list[str]) -> int:
             f"{lesson_words(a)}/{lesson_words(b)}" for a, b in zip(vi["lessons"], en["lessons"], strict=True)
         )
         lessons += len(vi["lessons"])
-        print(f"{module.key}: {len(vi['lessons'])} lessons; words vi/en: {counts}")
+        quiz = f"; quiz: {len(vi['quiz']['questions'])} questions" if vi.get("quiz") else ""
+        print(f"{module.key}: {len(vi['lessons'])} lessons; words vi/en: {counts}{quiz}")
     print(f"\nOK: {len(modules)} modules, {lessons} lessons in each language.")
     return 0
 

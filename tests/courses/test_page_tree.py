@@ -4,6 +4,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from elearning.models import HomePage
+from quizzes.models import QuizPage
 
 
 class CourseTreeTests(WagtailPageTestCase):
@@ -14,7 +15,7 @@ class CourseTreeTests(WagtailPageTestCase):
     def test_courses_live_in_the_catalogue_and_hold_lessons(self):
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, QuizPage})
 
     def test_a_lesson_has_no_children_and_sits_only_in_a_course(self):
         self.assertAllowedSubpageTypes(LessonPage, set())
@@ -22,3 +23,9 @@ class CourseTreeTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(CourseIndexPage, LessonPage)
         self.assertCanNotCreateAt(HomePage, CoursePage)
         self.assertCanCreateAt(CoursePage, LessonPage)
+
+    def test_a_quiz_sits_only_in_a_course(self):
+        self.assertAllowedParentPageTypes(QuizPage, {CoursePage})
+        self.assertAllowedSubpageTypes(QuizPage, set())
+        self.assertCanNotCreateAt(CourseIndexPage, QuizPage)
+        self.assertCanCreateAt(CoursePage, QuizPage)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_ADULTS, DEMO_PASSWORD, load_accounts
 from courses.curriculum import CurriculumError
 from courses.demo import load_curriculum
+from quizzes.demo import load_quizzes
 from elearning.demo import load_site
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
     def _curriculum(self, home):
         try:
             result = load_curriculum(home)
+            quizzes = load_quizzes(home)
         except CurriculumError as error:
             raise CommandError(
                 "The curriculum files have problems; nothing of them was loaded. "
@@ -42,5 +44,6 @@ class Command(BaseCommand):
             ) from error
         self.stdout.write(
             f"Curriculum: {result.courses} new courses, {result.lessons} new lessons, "
-            f"{result.translations} new English translations."
+            f"{result.translations} new English translations; "
+            f"{quizzes.quizzes} new quizzes, {quizzes.translations} translated."
         )

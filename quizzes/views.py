@@ -1,0 +1,185 @@
+"""Taking a quiz (one form, one POST; works without JavaScript) and reading a result. Thin:
+grading is in `quizzes.grading`, recording in `quizzes.services`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+
+from progress import selectors as progress_selectors
+from progress.services import ProgressNotRecorded
+
+from . import selectors, services
+from .grading import AnswerError, Grade, field_name, grade, read_answers
+from .review import review, shuffled
+
+TOKEN_SALT = "quizzes.form"
+TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open overnight still submits the next day
+
+
+def _token(quiz) -> str:
+    return signing.dumps(
+        {"quiz": quiz.translation_key.hex, "key": uuid.uuid4().hex, "started": timezone.now().isoformat()},
+        salt=TOKEN_SALT,
+    )
+
+
+def _read_token(quiz, value: str) -> dict:
+    try:
+        token = signing.loads(value, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise AnswerError(
+            [_("This quiz was opened more than a day ago. Your answers are below: send them again.")]
+        ) from error
+    except signing.BadSignature as error:
+        raise AnswerError(
+            [_("The answers do not belong to this quiz. Reload the quiz and answer it again.")]
+        ) from error
+    if token.get("quiz") != quiz.translation_key.hex:
+        raise AnswerError([_("The answers do not belong to this quiz. Reload the quiz and answer it again.")])
+    return token
+
+
+def _display(quiz, questions: list[dict], posted=None) -> list[dict]:
+    """Questions ready for the form: shuffled steps and matches (stable per question), the
+    picture of each, and what the learner already chose (after an error)."""
+    image_ids = [q["value"].get("picture", {}).get("image") for q in questions]
+    images = get_image_model().objects.in_bulk([i for i in image_ids if i])
+    items = []
+    for number, q in enumerate(questions, 1):
+        value, qid = q["value"], q["id"]
+        picture = value.get("picture") or {}
+        item = {
+            "id": qid,
+            "kind": q["type"],
+            "number": number,
+            "name": field_name(qid),
+            "value": value,
+            "image": images.get(picture.get("image")),
+            "alt": picture.get("alt", ""),
+            "chosen": posted.getlist(field_name(qid)) if posted else [],
+        }
+        if q["type"] == "ordering":
+            count = len(value["steps"])
+            item["steps"] = [
+                {
+                    "id": s["id"],
+                    "text": s["value"],
+                    "name": field_name(qid, s["id"]),
+                    "chosen": posted.get(field_name(qid, s["id"]), "") if posted else "",
+                }
+                for s in shuffled(value["steps"], qid)
+            ]
+            item["positions"] = [str(n) for n in range(1, count + 1)]
+        if q["type"] == "matching":
+            item["pairs"] = [
+                {
+                    "id": p["id"],
+                    "text": p["value"]["item"],
+                    "name": field_name(qid, p["id"]),
+                    "chosen": posted.get(field_name(qid, p["id"]), "") if posted else "",
+                }
+                for p in value["pairs"]
+            ]
+            item["matches"] = [{"id": p["id"], "text": p["value"]["match"]} for p in shuffled(value["pairs"], qid)]
+        items.append(item)
+    if quiz.shuffle_questions:
+        items = shuffled(items, quiz.translation_key.hex)
+    return items
+
+
+def _base_context(request, quiz) -> dict:
+    course = quiz.course
+    progress = progress_selectors.container_progress(learner=request.user, container=course)
+    pages = [step.page for step in progress.steps]
+    position = next((i for i, p in enumerate(pages) if p.pk == quiz.pk), 0)
+    return {
+        "page": quiz,
+        "self": quiz,
+        "course": course,
+        "progress": progress,
+        "step_number": position + 1,
+        "previous_step": pages[position - 1] if position else None,
+        "for_children": course.audience == "pupil",
+        "saves": request.user.is_authenticated and request.user.may_store_learning_data,
+    }
+
+
+def take_quiz(request, quiz):
+    course = quiz.course
+    denied = course.check_access(request)
+    if denied:
+        return denied
+    questions = services.questions_of(quiz)
+    context = _base_context(request, quiz)
+    if request.method == "POST":
+        sent_token = request.POST.get("token", "")
+        try:
+            token = _read_token(quiz, sent_token)
+        except AnswerError as error:
+            return _form_error(request, quiz, questions, context, error, _token(quiz))
+        try:
+            answers = read_answers(questions, request.POST)
+        except AnswerError as error:
+            return _form_error(request, quiz, questions, context, error, sent_token)
+        if context["saves"]:
+            try:
+                attempt, _created = services.attempt_submit(
+                    learner=request.user,
+                    quiz=quiz,
+                    submission_key=uuid.UUID(token["key"]),
+                    answers=answers,
+                    started_at=datetime.fromisoformat(token["started"]),
+                )
+            except services.AttemptsUsedUp:
+                messages.error(request, _("You have used every attempt this quiz allows."))
+                return redirect(course.url)
+            except ProgressNotRecorded:
+                pass
+            else:
+                return redirect(quiz.url + quiz.reverse_subpage("result", kwargs={"attempt_id": attempt.pk}))
+        # Not recorded: show the result straight away; nothing is kept.
+        result = grade(questions, answers)
+        context.update(_result_context(quiz, questions, answers, result, quiz.pass_mark_percent))
+        return TemplateResponse(request, "quizzes/quiz_result.html", context)
+
+    context.update(questions=_display(quiz, questions), token=_token(quiz))
+    context["attempts"] = selectors.attempts_of(learner=request.user, quiz=quiz)
+    return TemplateResponse(request, "quizzes/quiz_page.html", context)
+
+
+def _form_error(request, quiz, questions, context, error: AnswerError, token: str):
+    """The form again, with what was wrong and every answer the learner gave kept."""
+    context.update(errors=error.messages, questions=_display(quiz, questions, request.POST), token=token)
+    return TemplateResponse(request, "quizzes/quiz_page.html", context, status=400)
+
+
+def _result_context(quiz, questions, answers, result: Grade, pass_mark: int) -> dict:
+    return {
+        "result": result,
+        "passed": result.percent >= pass_mark,
+        "pass_mark": pass_mark,
+        "review": review(questions, answers, result),
+    }
+
+
+def attempt_result(request, quiz, attempt_id: int):
+    course = quiz.course
+    denied = course.check_access(request)
+    if denied:
+        return denied
+    attempt = selectors.attempt_for_learner(learner=request.user, quiz=quiz, attempt_id=attempt_id)
+    # Graded again from the attempt's own snapshot: the same score, whatever became of the quiz.
+    result = grade(attempt.questions, attempt.answers)
+    context = _base_context(request, quiz)
+    context.update(_result_context(quiz, attempt.questions, attempt.answers, result, attempt.pass_mark_percent))
+    context["attempt"] = attempt
+    return TemplateResponse(request, "quizzes/quiz_result.html", context)
