@@ -1,9 +1,39 @@
+from pathlib import Path
+
 import pytest
 
 from elearning.demo import load_site
+
+# A small module in both languages (ages 6-8; its last lesson is sensitive; its quiz has one
+# question of each type).
+FIXTURE_MODULE = Path(__file__).parent / "courses" / "curriculum" / "10-fixture"
 
 
 @pytest.fixture
 def home_page(db):
     """The Vietnamese home page as the site root, with its English translation."""
     return load_site()
+
+
+@pytest.fixture
+def course(home_page):
+    """The fixture module loaded as a Vietnamese course with its English translation."""
+    from courses.demo import load_curriculum
+    from courses.models import CoursePage
+
+    load_curriculum(home_page, [FIXTURE_MODULE])
+    return CoursePage.objects.get(slug="bi-mat-va-em")
+
+
+@pytest.fixture
+def lessons(course):
+    from courses.models import LessonPage
+
+    return list(LessonPage.objects.child_of(course).order_by("path"))
+
+
+@pytest.fixture
+def en_course(course):
+    from courses.models import CoursePage
+
+    return CoursePage.objects.get(slug="secrets-and-you")

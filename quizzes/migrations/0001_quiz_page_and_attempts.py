@@ -2,11 +2,12 @@
 
 import django.core.validators
 import django.db.models.deletion
-import progress.steps
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
+
+import progress.steps
 
 
 class Migration(migrations.Migration):

@@ -97,7 +97,7 @@ def test_progress_selectors_use_a_fixed_number_of_queries(course, lessons, djang
 def test_concurrent_double_submit_records_one_completion(home_page):
     """Two requests of the same learner at once (a double tap on a slow network)."""
     from courses.demo import load_curriculum
-    from tests.courses.conftest import FIXTURE_MODULE as module
+    from tests.conftest import FIXTURE_MODULE as module
 
     load_curriculum(home_page, [module])
     lesson = LessonPage.objects.filter(locale__language_code="vi").first()

@@ -1,9 +1,8 @@
 import pytest
 
-from courses.models import CoursePage
 from quizzes.demo import load_quizzes
 from quizzes.models import QuizPage
-from tests.courses.conftest import FIXTURE_MODULE, course, en_course, lessons  # noqa: F401  (shared)
+from tests.conftest import FIXTURE_MODULE
 
 
 @pytest.fixture
@@ -47,6 +46,3 @@ def token_of(html: str) -> str:
     import re
 
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
-
-
-__all__ = ["CoursePage"]

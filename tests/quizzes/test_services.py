@@ -113,7 +113,7 @@ def test_concurrent_submits_record_one_attempt_and_keep_the_best_progress(home_p
     """Four requests at once: the same form twice (a double tap) and two different tries."""
     from courses.demo import load_curriculum
     from quizzes.demo import load_quizzes
-    from tests.courses.conftest import FIXTURE_MODULE
+    from tests.conftest import FIXTURE_MODULE
 
     load_curriculum(home_page, [FIXTURE_MODULE])
     load_quizzes(home_page, [FIXTURE_MODULE])
@@ -151,7 +151,7 @@ def test_concurrent_submits_record_one_attempt_and_keep_the_best_progress(home_p
 def test_concurrent_scores_never_lower_the_best(home_page):
     from courses.demo import load_curriculum
     from quizzes.demo import load_quizzes
-    from tests.courses.conftest import FIXTURE_MODULE
+    from tests.conftest import FIXTURE_MODULE
 
     load_curriculum(home_page, [FIXTURE_MODULE])
     load_quizzes(home_page, [FIXTURE_MODULE])

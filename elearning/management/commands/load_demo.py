@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_ADULTS, DEMO_PASSWORD, load_accounts
 from courses.curriculum import CurriculumError
 from courses.demo import load_curriculum
-from quizzes.demo import load_quizzes
 from elearning.demo import load_site
+from quizzes.demo import load_quizzes
 
 
 class Command(BaseCommand):
