@@ -179,7 +179,12 @@ def attempt_result(request, quiz, attempt_id: int):
     attempt = selectors.attempt_for_learner(learner=request.user, quiz=quiz, attempt_id=attempt_id)
     # Graded again from the attempt's own snapshot: the same score, whatever became of the quiz.
     result = grade(attempt.questions, attempt.answers)
-    context = _base_context(request, quiz)
+    context = {
+        "page": quiz,
+        "self": quiz,
+        "course": course,
+        "for_children": course.audience == "pupil",
+    }
     context.update(_result_context(quiz, attempt.questions, attempt.answers, result, attempt.pass_mark_percent))
     context["attempt"] = attempt
     return TemplateResponse(request, "quizzes/quiz_result.html", context)

@@ -27,7 +27,7 @@
     questions.forEach(function (q, i) { q.hidden = i !== index; });
     progress.hidden = false;
     progress.textContent = form.dataset.labelProgress
-      .replace("%(number)s", index + 1).replace("%(total)s", questions.length);
+      .replace("{number}", index + 1).replace("{total}", questions.length);
     previous.hidden = index === 0;
     next.hidden = index === questions.length - 1;
     submit.hidden = index !== questions.length - 1;
