@@ -10,6 +10,7 @@ from wagtail_localize.models import Translation
 
 from courses.curriculum import lesson_words, read_curriculum
 from courses.models import CoursePage, LessonPage
+from quizzes.models import QuizPage
 from tests.factories import AdultFactory
 
 AUDIENCES = {"pupil", "caregiver", "teacher", "frontline"}
@@ -43,6 +44,20 @@ def test_grooming_and_image_lessons_are_sensitive():
             assert all(lesson["sensitive"] for lesson in module.data["vi"]["lessons"]), module.key
 
 
+def test_every_pupil_module_ends_with_a_quiz_and_the_frontline_course_with_an_assessment():
+    from quizzes.curriculum import check_quizzes
+
+    modules = read_curriculum()
+    check_quizzes(modules)  # raises CurriculumError listing every problem
+    for module in modules:
+        vi = module.data["vi"]
+        if vi["audience"] == "pupil":
+            kinds = {next(iter(q)) for q in vi["quiz"]["questions"]}
+            assert len(vi["quiz"]["questions"]) >= 5 and len(kinds) >= 3, module.key
+        if vi["audience"] == "frontline":
+            assert len(vi["quiz"]["questions"]) >= 15 and vi["quiz"]["pass_mark_percent"] == 80
+
+
 @pytest.mark.django_db
 def test_load_demo_builds_the_bilingual_curriculum_once(client):
     call_command("load_demo")
@@ -55,19 +70,20 @@ def test_load_demo_builds_the_bilingual_curriculum_once(client):
         courses = CoursePage.objects.live().filter(locale=locale)
         assert courses.count() >= 15
         assert LessonPage.objects.live().filter(locale=locale).count() >= 45
+        assert QuizPage.objects.live().filter(locale=locale).count() >= 17
         assert set(courses.values_list("audience", flat=True)) == AUDIENCES
         assert set(courses.exclude(age_band="").values_list("age_band", flat=True)) == AGE_BANDS
     assert CoursePage.objects.filter(locale=vi, audience="frontline", issues_certificate=True).exists()
 
     # Every Vietnamese page has its English translation, made (and kept in sync) by wagtail-localize.
-    for page in Page.objects.type(CoursePage, LessonPage).filter(locale=vi):
+    for page in Page.objects.type(CoursePage, LessonPage, QuizPage).filter(locale=vi):
         english = page.get_translation(en)
         assert english.live and english.title != page.title, page.url
         assert Translation.objects.filter(source__object_id=page.translation_key, target_locale=en).exists()
 
     # Every page renders, in both languages (an adult may open every course).
     client.force_login(AdultFactory())
-    for page in Page.objects.type(CoursePage, LessonPage).live():
+    for page in Page.objects.type(CoursePage, LessonPage, QuizPage).live():
         response = client.get(page.url)
         assert response.status_code == 200, page.url
         assert page.title in unescape(response.content.decode()), page.url
