@@ -47,8 +47,8 @@ def test_scenario_needs_a_best_option():
 
 
 def test_a_question_picture_needs_alt_text(db):
-    from wagtail.images.tests.utils import get_test_image_file
     from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
 
     image = Image.objects.create(title="t", file=get_test_image_file())
     with pytest.raises(StructBlockValidationError):
