@@ -72,6 +72,8 @@ def test_with_javascript_one_question_at_a_time_and_the_attempt_is_stored_once(q
     page.goto(quiz_site.url + QUIZ)
     expect(page.locator(".quiz-progress")).to_have_text("Câu 1/6")
     expect(page.locator("fieldset.question:visible")).to_have_count(1)
+    expect(page.get_by_role("button", name="Câu trước")).to_be_hidden()
+    expect(page.get_by_role("button", name="Gửi bài làm")).to_be_hidden()
     answer(page, wrong_first=True)
     answer_the_rest(page, next_button=True)
     expect(page.locator(".quiz-progress")).to_have_text("Câu 6/6")
