@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from courses.models import LessonPage
 from progress import selectors as progress_selectors
 from progress.services import ProgressNotRecorded
 
@@ -96,6 +98,12 @@ def _display(quiz, questions: list[dict], posted=None) -> list[dict]:
     return items
 
 
+def _sensitive_context(course) -> dict:
+    """A quiz of a module with sensitive lessons (grooming, sexual images) keeps their quick exit."""
+    sensitive = LessonPage.objects.child_of(course).live().filter(sensitive=True).exists()
+    return {"sensitive": sensitive, "quick_exit_url": settings.QUICK_EXIT_URL}
+
+
 def _base_context(request, quiz) -> dict:
     course = quiz.course
     progress = progress_selectors.container_progress(learner=request.user, container=course)
@@ -110,6 +118,7 @@ def _base_context(request, quiz) -> dict:
         "previous_step": pages[position - 1] if position else None,
         "for_children": course.audience == "pupil",
         "saves": request.user.is_authenticated and request.user.may_store_learning_data,
+        **_sensitive_context(course),
     }
 
 
@@ -184,6 +193,7 @@ def attempt_result(request, quiz, attempt_id: int):
         "self": quiz,
         "course": course,
         "for_children": course.audience == "pupil",
+        **_sensitive_context(course),
     }
     context.update(_result_context(quiz, attempt.questions, attempt.answers, result, attempt.pass_mark_percent))
     context["attempt"] = attempt
