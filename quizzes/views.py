@@ -98,27 +98,28 @@ def _display(quiz, questions: list[dict], posted=None) -> list[dict]:
     return items
 
 
-def _sensitive_context(course) -> dict:
-    """A quiz of a module with sensitive lessons (grooming, sexual images) keeps their quick exit."""
-    sensitive = LessonPage.objects.child_of(course).live().filter(sensitive=True).exists()
-    return {"sensitive": sensitive, "quick_exit_url": settings.QUICK_EXIT_URL}
-
-
-def _base_context(request, quiz) -> dict:
-    course = quiz.course
-    progress = progress_selectors.container_progress(learner=request.user, container=course)
-    pages = [step.page for step in progress.steps]
-    position = next((i for i, p in enumerate(pages) if p.pk == quiz.pk), 0)
+def _page_context(quiz, course) -> dict:
+    """What both the quiz and its result pages show around the quiz. A quiz of a module with
+    sensitive lessons (grooming, sexual images) keeps their quick-exit button."""
     return {
         "page": quiz,
         "self": quiz,
         "course": course,
+        "for_children": course.audience == "pupil",
+        "sensitive": LessonPage.objects.child_of(course).live().filter(sensitive=True).exists(),
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+    }
+
+
+def _quiz_context(request, quiz, course) -> dict:
+    progress = progress_selectors.container_progress(learner=request.user, container=course)
+    pages = [step.page for step in progress.steps]
+    position = next((i for i, p in enumerate(pages) if p.pk == quiz.pk), 0)
+    return {
+        **_page_context(quiz, course),
         "progress": progress,
         "step_number": position + 1,
-        "previous_step": pages[position - 1] if position else None,
-        "for_children": course.audience == "pupil",
         "saves": request.user.is_authenticated and request.user.may_store_learning_data,
-        **_sensitive_context(course),
     }
 
 
@@ -128,7 +129,7 @@ def take_quiz(request, quiz):
     if denied:
         return denied
     questions = services.questions_of(quiz)
-    context = _base_context(request, quiz)
+    context = _quiz_context(request, quiz, course)
     if request.method == "POST":
         sent_token = request.POST.get("token", "")
         try:
@@ -188,13 +189,7 @@ def attempt_result(request, quiz, attempt_id: int):
     attempt = selectors.attempt_for_learner(learner=request.user, quiz=quiz, attempt_id=attempt_id)
     # Graded again from the attempt's own snapshot: the same score, whatever became of the quiz.
     result = grade(attempt.questions, attempt.answers)
-    context = {
-        "page": quiz,
-        "self": quiz,
-        "course": course,
-        "for_children": course.audience == "pupil",
-        **_sensitive_context(course),
-    }
+    context = _page_context(quiz, course)
     context.update(_result_context(quiz, attempt.questions, attempt.answers, result, attempt.pass_mark_percent))
     context["attempt"] = attempt
     return TemplateResponse(request, "quizzes/quiz_result.html", context)
