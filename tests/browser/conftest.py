@@ -68,3 +68,14 @@ def site(live_server, django_db_serialized_rollback):
 
     load_site()
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def close_connections_opened_beside_playwright(browser):
+    """Database queries a test makes while Playwright's event loop runs in this thread get a
+    connection of their own (Django keeps one per async context); close it at the end, or
+    PostgreSQL cannot drop the test database ("accessed by other users")."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
