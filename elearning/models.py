@@ -15,6 +15,8 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from schools.selectors import pupil_modules
+
 from . import helpline
 
 HELP_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -39,6 +41,13 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated and request.user.is_pupil:
+            context["modules"] = pupil_modules(pupil=request.user)
+        return context
+
     subpage_types = ["courses.CourseIndexPage"]
     max_count_per_parent = 1
 

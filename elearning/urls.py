@@ -22,6 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("help/", help_page, name="help"),
+    path("", include("schools.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

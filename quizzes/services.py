@@ -50,7 +50,10 @@ def attempt_submit(
     result = grade_answers(quiz=quiz, answers=answers)
     with transaction.atomic():
         # One learner's submissions queue up (PostgreSQL row lock; SQLite writes one at a time).
-        get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
+        locked = get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
+        # Consent may have been withdrawn since the request began (the withdrawal holds this lock).
+        if locked is None or not locked.may_store_learning_data:
+            raise progress_services.ProgressNotRecorded("attempts are not stored for this learner")
         existing = QuizAttempt.objects.filter(learner=learner, submission_key=submission_key).first()
         if existing:
             return existing, False

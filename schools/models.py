@@ -1,4 +1,266 @@
-"""Where learning happens: schools, classes, memberships, consent and assignments.
+"""Where learning happens.
 
-The models arrive with the issue that builds this app; see ARCHITECTURE.md for its place in
-the layering."""
+A `School` (a school, a social-service agency, ...) has staff and classes. A `Classroom` has a
+grade (and so an age band) and a class code that its pupils type to sign in. A `Membership`
+says who belongs where and as what: a leader or teacher of a school (pending until a leader
+approves a join request), a teacher of a class, a pupil of a class (one class per pupil).
+A `CourseAssignment` puts a course on a class's list with a due date. A `ConsentRecord` holds
+the pupil's assent and a parent's or guardian's consent; without it nothing the pupil does is
+stored (it sets `accounts.User.learning_data_consent`). `ConsentEvent` is the log of consent
+given and withdrawn. Everything is written by `schools.services`.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .provinces import Province
+
+# Letters and digits that cannot be mistaken for one another when read off a board or a card.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CLASS_CODE_LENGTH = 6
+JOIN_CODE_LENGTH = 8
+
+
+def new_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_code(text: str) -> str:
+    """What a person typed, as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+class SchoolKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    AGENCY = "agency", _("Social-service agency")
+    OTHER = "other", _("Other organisation")
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    province = models.CharField(_("province or city"), max_length=20, choices=Province.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=SchoolKind.choices, default=SchoolKind.SCHOOL)
+    staff_join_code = models.CharField(
+        _("staff join code"),
+        max_length=JOIN_CODE_LENGTH,
+        unique=True,
+        help_text=_("Teachers type it to ask to join the school; a leader approves them."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(province__in=Province.values), name="schools_school_province_valid"),
+            models.CheckConstraint(condition=Q(kind__in=SchoolKind.values), name="schools_school_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_province_display()})"
+
+
+# Grades 1-12 start at age 6; the age bands of the courses cover three grades each.
+GRADE_AGE_BANDS = {1: "6-8", 2: "6-8", 3: "6-8", 4: "9-11", 5: "9-11", 6: "9-11"}
+GRADE_AGE_BANDS |= {7: "12-14", 8: "12-14", 9: "12-14", 10: "15-17", 11: "15-17", 12: "15-17"}
+
+
+class Classroom(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classrooms", verbose_name=_("school"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("As the school calls it, for example 7A2."))
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), validators=[MinValueValidator(1), MaxValueValidator(12)], help_text=_("1 to 12.")
+    )
+    class_code = models.CharField(
+        _("class code"),
+        max_length=CLASS_CODE_LENGTH,
+        unique=True,
+        help_text=_("Pupils type it to sign in; it is printed on their login cards."),
+    )
+    sign_in_kind = models.CharField(
+        _("new pupils sign in with"),
+        max_length=10,
+        choices=[("pictures", _("Picture password")), ("pin", _("PIN"))],
+        default="pictures",
+    )
+    active = models.BooleanField(_("active"), default=True, help_text=_("Archived classes cannot sign in."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["grade", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__gte=1) & Q(grade__lte=12), name="schools_class_grade_1_to_12"),
+            models.UniqueConstraint(
+                fields=["school", "name"], condition=Q(active=True), name="schools_class_name_unique_in_school"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def age_band(self) -> str:
+        """The course age band that fits this grade ("6-8", ...)."""
+        return GRADE_AGE_BANDS[self.grade]
+
+
+class MembershipRole(models.TextChoices):
+    LEADER = "leader", _("School leader")
+    TEACHER = "teacher", _("Teacher")
+    PUPIL = "pupil", _("Pupil")
+
+
+class Membership(models.Model):
+    """One person's place in a school (leader or teacher, `classroom` empty) or in one class
+    (teacher or pupil). A teacher's request to join a school is pending until a leader
+    approves it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("school"))
+    classroom = models.ForeignKey(
+        Classroom,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("class"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices)
+    approved = models.BooleanField(_("approved"), default=True)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="schools_membership_role_valid"),
+            # Leaders belong to the school; pupils to a class; teachers to either.
+            models.CheckConstraint(
+                condition=~Q(role=MembershipRole.LEADER) | Q(classroom__isnull=True),
+                name="schools_leader_has_no_class",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=MembershipRole.PUPIL) | Q(classroom__isnull=False),
+                name="schools_pupil_has_a_class",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "school"], condition=Q(classroom__isnull=True), name="schools_one_staff_role_per_school"
+            ),
+            models.UniqueConstraint(fields=["user", "classroom"], name="schools_one_membership_per_class"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role=MembershipRole.PUPIL), name="schools_pupil_in_one_class"
+            ),
+        ]
+        indexes = [models.Index(fields=["classroom", "role"], name="schools_membership_class_idx")]
+
+    def __str__(self):
+        where = self.classroom or self.school
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class CourseAssignment(models.Model):
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("class")
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    visible = models.BooleanField(_("visible to pupils"), default=True)
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["due_on", "assigned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "course"], name="schools_course_assigned_once_per_class"),
+        ]
+
+    def __str__(self):
+        return f"{self.classroom} · {self.course}"
+
+
+class ConsentMethod(models.TextChoices):
+    PAPER = "paper", _("Paper slip, recorded by the teacher")
+    ONLINE = "online", _("Online, by the parent or guardian")
+
+
+class ConsentRecord(models.Model):
+    """The pupil's assent and a parent's or guardian's consent to storing the pupil's progress
+    and quiz answers. Deleted when consent is withdrawn (the `ConsentEvent` log remains)."""
+
+    pupil = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_record", verbose_name=_("pupil")
+    )
+    pupil_assent = models.BooleanField(_("the pupil agrees"))
+    guardian_consent = models.BooleanField(_("a parent or guardian agrees"))
+    method = models.CharField(_("how it was given"), max_length=10, choices=ConsentMethod.choices)
+    given_on = models.DateField(_("date given"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pupil_assent=True) & Q(guardian_consent=True), name="schools_consent_needs_both"
+            ),
+            models.CheckConstraint(condition=Q(method__in=ConsentMethod.values), name="schools_consent_method_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} · {self.given_on}"
+
+
+class ConsentEvent(models.Model):
+    """The log: consent recorded or withdrawn, by whom, when, and what withdrawal deleted."""
+
+    class Action(models.TextChoices):
+        RECORDED = "recorded", _("Consent recorded")
+        WITHDRAWN = "withdrawn", _("Consent withdrawn; learning data deleted")
+
+    pupil = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_events", verbose_name=_("pupil")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.pupil} · {self.get_action_display()} · {self.at:%Y-%m-%d}"

@@ -180,6 +180,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # allauth's default rate limits (ACCOUNT_RATE_LIMITS) stay on; they count in the shared cache
 # above. A settings test guards that nobody turns them off.
 
+# Pupils sign in with their class code, their name and a picture password or PIN
+# (accounts.credentials): the secret is an HMAC under this key (by default derived from
+# SECRET_KEY; set it to keep cards valid when SECRET_KEY rotates). Wrong tries in a row before a
+# pupil is locked out until their teacher resets them:
+PUPIL_CREDENTIAL_KEY = env("PUPIL_CREDENTIAL_KEY", default="")
+PUPIL_SIGNIN_MAX_FAILURES = env.int("PUPIL_SIGNIN_MAX_FAILURES", default=5)
+# Wrong class codes one IP address may type in 10 minutes (a whole class behind one school IP
+# types the right code; guessing codes is what this stops).
+CLASS_CODE_MAX_FAILURES_PER_IP = env.int("CLASS_CODE_MAX_FAILURES_PER_IP", default=30)
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="An toàn trên mạng")
 

@@ -1,0 +1,67 @@
+"""CSV exports of the dashboards, in UTF-8 with a byte-order mark so that spreadsheet programs
+show Vietnamese names correctly."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from . import selectors
+
+
+def status_label(status: str) -> str:
+    labels = {
+        selectors.Status.NOT_STARTED: _("not started"),
+        selectors.Status.IN_PROGRESS: _("in progress"),
+        selectors.Status.DONE: _("done"),
+        selectors.Status.NEEDS_HELP: _("needs help"),
+    }
+    return labels[status]
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def classroom_rows(classroom) -> list[list[str]]:
+    dashboard = selectors.class_dashboard(classroom=classroom)
+    header = [_("Pupil"), _("Consent"), _("Last activity")]
+    for column in dashboard.columns:
+        header += [f"{column.course.title} ({_('status')})", f"{column.course.title} (%)"]
+    rows = [header]
+    for row in dashboard.rows:
+        line = [row.pupil.get_display_name(), _("yes") if row.consent else _("missing"), _when(row.last_activity)]
+        for cell in row.cells:
+            if row.consent:
+                line += [status_label(cell.status), str(cell.progress.percent)]
+            else:
+                line += ["", ""]
+        rows.append(line)
+    return rows
+
+
+def school_rows(school) -> list[list[str]]:
+    rows = [[_("Class"), _("Grade"), _("Pupils"), _("Consent missing"), _("Module"), _("Due on"), _("Done"), "%"]]
+    for row in selectors.school_dashboard(school=school):
+        base = [row.classroom.name, str(row.classroom.grade), str(row.pupils), str(row.consent_missing)]
+        if not row.cells:
+            rows.append([*base, "", "", "", ""])
+        for cell in row.cells:
+            due = date_format(cell.due_on, "Y-m-d") if cell.due_on else ""
+            rows.append([*base, cell.course.title, due, str(cell.done), str(cell.percent)])
+    return rows
+
+
+def csv_response(rows: list[list[str]], *, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer).writerows(rows)
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

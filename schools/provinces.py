@@ -1,0 +1,42 @@
+"""Viet Nam's 34 provincial-level units since 1 July 2025 (Resolution 202/2025/QH15): six
+centrally governed cities and 28 provinces. Proper names, the same in both languages. The codes
+are stable slugs stored in the database."""
+
+from django.db import models
+
+
+class Province(models.TextChoices):
+    HA_NOI = "ha-noi", "Hà Nội"
+    HO_CHI_MINH = "ho-chi-minh", "Thành phố Hồ Chí Minh"
+    HAI_PHONG = "hai-phong", "Hải Phòng"
+    DA_NANG = "da-nang", "Đà Nẵng"
+    CAN_THO = "can-tho", "Cần Thơ"
+    HUE = "hue", "Huế"
+    AN_GIANG = "an-giang", "An Giang"
+    BAC_NINH = "bac-ninh", "Bắc Ninh"
+    CA_MAU = "ca-mau", "Cà Mau"
+    CAO_BANG = "cao-bang", "Cao Bằng"
+    DAK_LAK = "dak-lak", "Đắk Lắk"
+    DIEN_BIEN = "dien-bien", "Điện Biên"
+    DONG_NAI = "dong-nai", "Đồng Nai"
+    DONG_THAP = "dong-thap", "Đồng Tháp"
+    GIA_LAI = "gia-lai", "Gia Lai"
+    HA_TINH = "ha-tinh", "Hà Tĩnh"
+    HUNG_YEN = "hung-yen", "Hưng Yên"
+    KHANH_HOA = "khanh-hoa", "Khánh Hòa"
+    LAI_CHAU = "lai-chau", "Lai Châu"
+    LAM_DONG = "lam-dong", "Lâm Đồng"
+    LANG_SON = "lang-son", "Lạng Sơn"
+    LAO_CAI = "lao-cai", "Lào Cai"
+    NGHE_AN = "nghe-an", "Nghệ An"
+    NINH_BINH = "ninh-binh", "Ninh Bình"
+    PHU_THO = "phu-tho", "Phú Thọ"
+    QUANG_NGAI = "quang-ngai", "Quảng Ngãi"
+    QUANG_NINH = "quang-ninh", "Quảng Ninh"
+    QUANG_TRI = "quang-tri", "Quảng Trị"
+    SON_LA = "son-la", "Sơn La"
+    TAY_NINH = "tay-ninh", "Tây Ninh"
+    THAI_NGUYEN = "thai-nguyen", "Thái Nguyên"
+    THANH_HOA = "thanh-hoa", "Thanh Hóa"
+    TUYEN_QUANG = "tuyen-quang", "Tuyên Quang"
+    VINH_LONG = "vinh-long", "Vĩnh Long"

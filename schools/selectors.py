@@ -1,0 +1,408 @@
+"""Reads for schools and classes. Every look-up by id checks that the person may see the row
+(404 otherwise: an id that is not yours looks like one that does not exist), and the
+dashboards run a fixed number of queries whatever the size of the class or school."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, Q
+from django.http import Http404
+from django.utils import timezone, translation
+
+from accounts.models import User
+from courses.models import CoursePage
+from progress.models import StepRecord
+from progress.selectors import ContainerProgress, containers_progress, group_progress
+from quizzes.models import QuizAnswer, QuizAttempt, QuizPage
+
+from .models import Classroom, CourseAssignment, Membership, MembershipRole, School
+
+# A quiz failed this many times (and not passed since) means the pupil needs help; so does no
+# progress at all this many days after the due date.
+FAILS_BEFORE_HELP = 2
+DAYS_AFTER_DUE_BEFORE_HELP = 7
+
+
+# --- Who may see what -------------------------------------------------------------------------
+
+
+def led_schools(user) -> list[School]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        School.objects.filter(
+            memberships__user=user,
+            memberships__role=MembershipRole.LEADER,
+            memberships__classroom=None,
+            memberships__approved=True,
+        )
+    )
+
+
+def staff_memberships(user) -> list[Membership]:
+    """The schools an adult works in (approved or still waiting), with the school loaded."""
+    if not user.is_authenticated or user.is_pupil:
+        return []
+    return list(
+        Membership.objects.filter(user=user, classroom=None)
+        .exclude(role=MembershipRole.PUPIL)
+        .select_related("school")
+        .order_by("school__name")
+    )
+
+
+def visible_classrooms(user, *, include_archived: bool = False):
+    """Classes a teacher teaches, and every class of the schools they lead."""
+    if not user.is_authenticated or user.is_pupil:
+        return Classroom.objects.none()
+    led = Membership.objects.filter(user=user, role=MembershipRole.LEADER, classroom=None, approved=True).values(
+        "school_id"
+    )
+    taught = Membership.objects.filter(user=user, role=MembershipRole.TEACHER, classroom__isnull=False).values(
+        "classroom_id"
+    )
+    classrooms = Classroom.objects.filter(Q(school_id__in=led) | Q(pk__in=taught)).select_related("school")
+    if not include_archived:
+        classrooms = classrooms.filter(active=True)
+    return classrooms
+
+
+def classroom_for_staff(*, user, classroom_id: int) -> Classroom:
+    """The class, if `user` teaches it or leads its school; 404 for anyone else."""
+    classroom = visible_classrooms(user, include_archived=True).filter(pk=classroom_id).first()
+    if classroom is None:
+        raise Http404
+    return classroom
+
+
+def school_for_staff(*, user, school_id: int) -> tuple[School, Membership]:
+    """The school and the user's approved staff membership in it; 404 otherwise."""
+    if not user.is_authenticated or user.is_pupil:
+        raise Http404
+    membership = (
+        Membership.objects.filter(user=user, school_id=school_id, classroom=None, approved=True)
+        .exclude(role=MembershipRole.PUPIL)
+        .select_related("school")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership.school, membership
+
+
+def school_for_leader(*, user, school_id: int) -> School:
+    school, membership = school_for_staff(user=user, school_id=school_id)
+    if membership.role != MembershipRole.LEADER:
+        raise Http404
+    return school
+
+
+def staff_membership_in_school(*, school: School, membership_id: int) -> Membership:
+    membership = (
+        Membership.objects.filter(pk=membership_id, school=school, classroom=None)
+        .exclude(role=MembershipRole.PUPIL)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def pupils_of(classroom: Classroom):
+    return (
+        User.objects.filter(memberships__classroom=classroom, memberships__role=MembershipRole.PUPIL)
+        .select_related("pupil_credential", "consent_record")
+        .order_by("display_name", "pk")
+    )
+
+
+def pupil_in_classroom(*, classroom: Classroom, pupil_id: int) -> User:
+    pupil = pupils_of(classroom).filter(pk=pupil_id).first()
+    if pupil is None:
+        raise Http404
+    return pupil
+
+
+def assignment_in_classroom(*, classroom: Classroom, assignment_id: int) -> CourseAssignment:
+    assignment = CourseAssignment.objects.filter(pk=assignment_id, classroom=classroom).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def classroom_of_pupil(pupil) -> Classroom | None:
+    membership = (
+        Membership.objects.filter(user=pupil, role=MembershipRole.PUPIL).select_related("classroom__school").first()
+    )
+    return membership.classroom if membership else None
+
+
+# --- Courses in the reader's language ---------------------------------------------------------
+
+
+def localised_courses(courses) -> dict:
+    """Each course's version in the active language (falling back to the one given), keyed by
+    translation key, in one query."""
+    courses = list(courses)
+    language = translation.get_language() or "vi"
+    local = {
+        page.translation_key: page
+        for page in CoursePage.objects.live().filter(
+            translation_key__in=[c.translation_key for c in courses], locale__language_code=language
+        )
+    }
+    return {c.translation_key: local.get(c.translation_key, c) for c in courses}
+
+
+def assignable_courses(classroom: Classroom, *, all_ages: bool):
+    """Children's courses in the active language: those of the class's age band, or all."""
+    language = translation.get_language() or "vi"
+    courses = CoursePage.objects.live().filter(audience="pupil", locale__language_code=language)
+    if not all_ages:
+        courses = courses.filter(age_band=classroom.age_band)
+    return courses.order_by("age_band", "path")
+
+
+# --- Dashboards -------------------------------------------------------------------------------
+
+
+class Status:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NEEDS_HELP = "needs_help"
+
+
+@dataclass
+class Cell:
+    status: str
+    progress: ContainerProgress
+    quiz_fails: int = 0
+
+
+@dataclass
+class PupilRow:
+    pupil: User
+    consent: bool
+    locked: bool
+    last_activity: datetime | None
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class HardQuestion:
+    text: str
+    answered: int
+    correct: int
+
+    @property
+    def correct_percent(self) -> int:
+        return round(100 * self.correct / self.answered) if self.answered else 0
+
+
+@dataclass
+class Column:
+    assignment: CourseAssignment
+    course: CoursePage
+    hardest: list[HardQuestion] = field(default_factory=list)
+    done: int = 0
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.assignment.due_on and self.assignment.due_on < timezone.localdate())
+
+
+@dataclass
+class ClassDashboard:
+    classroom: Classroom
+    columns: list[Column]
+    rows: list[PupilRow]
+
+    @property
+    def consent_missing(self) -> int:
+        return sum(1 for row in self.rows if not row.consent)
+
+
+def _question_text(block: dict) -> str:
+    value = block.get("value") or {}
+    return value.get("question") or value.get("statement") or ""
+
+
+def _cell(progress: ContainerProgress, fails: int, passed: bool, due_on: date | None, today: date) -> Cell:
+    if progress.is_complete:
+        status = Status.DONE
+    elif (fails >= FAILS_BEFORE_HELP and not passed) or (
+        due_on and not progress.started and today > due_on + timedelta(days=DAYS_AFTER_DUE_BEFORE_HELP)
+    ):
+        status = Status.NEEDS_HELP
+    elif progress.started:
+        status = Status.IN_PROGRESS
+    else:
+        status = Status.NOT_STARTED
+    return Cell(status=status, progress=progress, quiz_fails=fails)
+
+
+def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> ClassDashboard:
+    """Pupils x assigned modules with each cell's status, each pupil's last activity, and each
+    module's hardest quiz questions: nine queries, whatever the class size."""
+    pupils = list(pupils_of(classroom))  # 1
+    assignments = list(CourseAssignment.objects.filter(classroom=classroom).select_related("course"))  # 2
+    courses = localised_courses(a.course for a in assignments)  # 3
+    columns = [Column(assignment=a, course=courses[a.course.translation_key]) for a in assignments]
+    pupil_ids = [p.pk for p in pupils]
+    steps, progress = group_progress(learner_ids=pupil_ids, containers=[c.course for c in columns])  # 4, 5
+    quiz_type = ContentType.objects.get_for_model(QuizPage)  # cached after the first call
+    quiz_keys_by_course: dict[str, list] = {c.course.path: [] for c in columns}
+    for step in steps:
+        if step.content_type_id == quiz_type.pk:
+            quiz_keys_by_course[step.path[: -step.steplen]].append(step.translation_key)
+    quiz_keys = [key for keys in quiz_keys_by_course.values() for key in keys]
+
+    attempts: dict[tuple[int, object], tuple[int, bool]] = {}
+    hard: dict[object, list[dict]] = {}
+    questions: dict[str, str] = {}
+    if quiz_keys and pupil_ids:
+        rows = (
+            QuizAttempt.objects.filter(learner_id__in=pupil_ids, quiz__translation_key__in=quiz_keys)
+            .values("learner_id", "quiz__translation_key")
+            .annotate(fails=Count("pk", filter=Q(passed=False)), passes=Count("pk", filter=Q(passed=True)))
+        )  # 6
+        attempts = {(r["learner_id"], r["quiz__translation_key"]): (r["fails"], r["passes"] > 0) for r in rows}
+        answer_rows = (
+            QuizAnswer.objects.filter(attempt__learner_id__in=pupil_ids, attempt__quiz__translation_key__in=quiz_keys)
+            .values("attempt__quiz__translation_key", "question_id")
+            .annotate(answered=Count("pk"), correct=Count("pk", filter=Q(correct=True)))
+        )  # 7
+        for r in answer_rows:
+            hard.setdefault(r["attempt__quiz__translation_key"], []).append(r)
+        language = translation.get_language() or "vi"
+        quizzes = QuizPage.objects.filter(translation_key__in=list(hard)).filter(locale__language_code=language)  # 8
+        for quiz in quizzes:
+            for block in quiz.questions.raw_data:
+                questions[block["id"]] = _question_text(block)
+
+    last_activity = dict(
+        StepRecord.objects.filter(learner_id__in=pupil_ids)
+        .values("learner_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("learner_id", "last")
+    )  # 9
+
+    today = timezone.localdate()
+    for column in columns:
+        keys = quiz_keys_by_course[column.course.path]
+        stats = [r for key in keys for r in hard.get(key, [])]
+        stats.sort(key=lambda r: (r["correct"] / r["answered"], -r["answered"]))
+        column.hardest = [
+            HardQuestion(text=questions.get(str(r["question_id"]), ""), answered=r["answered"], correct=r["correct"])
+            for r in stats[:hardest_per_quiz]
+        ]
+    table = []
+    for pupil in pupils:
+        consent = pupil.learning_data_consent
+        credential = getattr(pupil, "pupil_credential", None)
+        row = PupilRow(
+            pupil=pupil,
+            consent=consent,
+            locked=bool(credential and credential.is_locked),
+            last_activity=last_activity.get(pupil.pk),
+        )
+        for column in columns:
+            keys = quiz_keys_by_course[column.course.path]
+            fails = sum(attempts.get((pupil.pk, key), (0, False))[0] for key in keys)
+            passed = all(attempts.get((pupil.pk, key), (0, False))[1] for key in keys) if keys else False
+            cell = _cell(progress[(pupil.pk, column.course.pk)], fails, passed, column.assignment.due_on, today)
+            column.done += cell.status == Status.DONE
+            row.cells.append(cell)
+        table.append(row)
+    return ClassDashboard(classroom=classroom, columns=columns, rows=table)
+
+
+@dataclass
+class SchoolCell:
+    course: CoursePage
+    due_on: date | None
+    done: int
+    pupils: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.pupils) if self.pupils else 0
+
+
+@dataclass
+class SchoolRow:
+    classroom: Classroom
+    pupils: int
+    consent_missing: int
+    cells: list[SchoolCell] = field(default_factory=list)
+
+
+def school_dashboard(*, school: School) -> list[SchoolRow]:
+    """Completion per class and assigned module for a school leader, in six queries."""
+    classrooms = list(Classroom.objects.filter(school=school, active=True))  # 1
+    memberships = list(
+        Membership.objects.filter(classroom__in=classrooms, role=MembershipRole.PUPIL).values_list(
+            "classroom_id", "user_id", "user__learning_data_consent"
+        )
+    )  # 2
+    assignments = list(CourseAssignment.objects.filter(classroom__in=classrooms).select_related("course"))  # 3
+    courses = localised_courses(a.course for a in assignments)  # 4
+    pupil_ids = [user_id for _class, user_id, _consent in memberships]
+    _steps, progress = group_progress(learner_ids=pupil_ids, containers={a.course for a in assignments})  # 5, 6
+    rows = []
+    for classroom in classrooms:
+        members = [(user_id, consent) for class_id, user_id, consent in memberships if class_id == classroom.pk]
+        row = SchoolRow(
+            classroom=classroom,
+            pupils=len(members),
+            consent_missing=sum(1 for _user, consent in members if not consent),
+        )
+        for assignment in (a for a in assignments if a.classroom_id == classroom.pk):
+            done = sum(1 for user_id, _c in members if progress[(user_id, assignment.course.pk)].is_complete)
+            row.cells.append(
+                SchoolCell(
+                    course=courses[assignment.course.translation_key],
+                    due_on=assignment.due_on,
+                    done=done,
+                    pupils=len(members),
+                )
+            )
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class MyModule:
+    course: CoursePage
+    due_on: date | None
+    progress: ContainerProgress
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due_on and self.due_on < timezone.localdate() and not self.progress.is_complete)
+
+
+def pupil_modules(*, pupil) -> list[MyModule]:
+    """The modules assigned to the pupil's class, in the pupil's language, with progress."""
+    if not pupil.is_authenticated or not pupil.is_pupil:
+        return []
+    assignments = list(
+        CourseAssignment.objects.filter(
+            classroom__memberships__user=pupil,
+            classroom__memberships__role=MembershipRole.PUPIL,
+            classroom__active=True,
+            visible=True,
+        ).select_related("course")
+    )
+    courses = localised_courses(a.course for a in assignments)
+    local = [courses[a.course.translation_key] for a in assignments]
+    progress = containers_progress(learner=pupil, containers=local)
+    return [
+        MyModule(course=course, due_on=a.due_on, progress=progress[course.pk])
+        for a, course in zip(assignments, local, strict=True)
+    ]

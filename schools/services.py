@@ -1,0 +1,296 @@
+"""Writes for schools, classes, rosters, consent and assignments. Keyword-only, typed, atomic;
+views call these and nothing else writes these models."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts import credentials
+from accounts.models import Role, User
+from progress.models import StepRecord
+from quizzes.models import QuizAttempt
+
+from .models import (
+    CLASS_CODE_LENGTH,
+    JOIN_CODE_LENGTH,
+    Classroom,
+    ConsentEvent,
+    ConsentRecord,
+    CourseAssignment,
+    Membership,
+    MembershipRole,
+    School,
+    new_code,
+    normalise_code,
+)
+from .roster import RosterPlan
+
+
+class SchoolError(Exception):
+    """A request that cannot be carried out; the message says why and what to do."""
+
+
+def _with_unique_code(create, length: int):
+    # Codes are random; a collision is rare and simply retried with a new one.
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                return create(new_code(length))
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not find a free code")
+
+
+# --- Schools and their staff ----------------------------------------------------------------
+
+
+@transaction.atomic
+def school_create(*, founder: User, name: str, province: str, kind: str) -> School:
+    """A new school led by the adult who creates it."""
+    if founder.is_pupil:
+        raise SchoolError(_("Pupils cannot create a school."))
+    school = _with_unique_code(
+        lambda code: School.objects.create(name=name.strip(), province=province, kind=kind, staff_join_code=code),
+        JOIN_CODE_LENGTH,
+    )
+    Membership.objects.create(user=founder, school=school, role=MembershipRole.LEADER)
+    if founder.role == Role.TEACHER:
+        founder.role = Role.SCHOOL_LEADER
+        founder.save(update_fields=["role"])
+    return school
+
+
+@transaction.atomic
+def school_join_request(*, user: User, code: str) -> Membership:
+    """Ask to join the school whose staff join code this is; a leader approves it."""
+    if user.is_pupil:
+        raise SchoolError(_("Pupils join their class with the class code on their login card."))
+    school = School.objects.filter(staff_join_code=normalise_code(code)).first()
+    if school is None:
+        raise SchoolError(_("No school has this code. Check it with your school leader and type it again."))
+    membership, created = Membership.objects.get_or_create(
+        user=user, school=school, classroom=None, defaults={"role": MembershipRole.TEACHER, "approved": False}
+    )
+    if not created and membership.approved:
+        raise SchoolError(_("You are already a member of %(school)s.") % {"school": school.name})
+    return membership
+
+
+@transaction.atomic
+def staff_decide(*, membership: Membership, approve: bool) -> None:
+    """A leader approves a join request, or declines it (the request is deleted)."""
+    if approve:
+        Membership.objects.filter(pk=membership.pk).update(approved=True)
+    else:
+        membership.delete()
+
+
+@transaction.atomic
+def staff_remove(*, membership: Membership) -> None:
+    """Take a teacher out of the school and its classes (their classes stay, with the
+    school's other teachers and leaders). The last leader cannot leave."""
+    school = membership.school
+    if membership.role == MembershipRole.LEADER:
+        leaders = Membership.objects.filter(school=school, role=MembershipRole.LEADER, classroom=None)
+        if leaders.count() <= 1:
+            raise SchoolError(_("A school needs at least one leader: make someone else a leader first."))
+    Membership.objects.filter(user=membership.user, school=school).exclude(role=MembershipRole.PUPIL).delete()
+
+
+@transaction.atomic
+def staff_make_leader(*, membership: Membership) -> None:
+    Membership.objects.filter(pk=membership.pk).update(role=MembershipRole.LEADER, approved=True)
+
+
+# --- Classes ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def classroom_create(*, school: School, teacher: User, name: str, grade: int, sign_in_kind: str) -> Classroom:
+    """A new class of the school, taught by `teacher`."""
+    name = name.strip()
+    if Classroom.objects.filter(school=school, name__iexact=name, active=True).exists():
+        raise SchoolError(_("The school already has a class called %(name)s: choose another name.") % {"name": name})
+    classroom = _with_unique_code(
+        lambda code: Classroom.objects.create(
+            school=school, name=name, grade=grade, sign_in_kind=sign_in_kind, class_code=code
+        ),
+        CLASS_CODE_LENGTH,
+    )
+    Membership.objects.create(user=teacher, school=school, classroom=classroom, role=MembershipRole.TEACHER)
+    return classroom
+
+
+@transaction.atomic
+def classroom_update(*, classroom: Classroom, name: str, grade: int, sign_in_kind: str) -> Classroom:
+    name = name.strip()
+    clash = Classroom.objects.filter(school=classroom.school, name__iexact=name, active=True).exclude(pk=classroom.pk)
+    if clash.exists():
+        raise SchoolError(_("The school already has a class called %(name)s: choose another name.") % {"name": name})
+    classroom.name, classroom.grade, classroom.sign_in_kind = name, grade, sign_in_kind
+    classroom.save(update_fields=["name", "grade", "sign_in_kind"])
+    return classroom
+
+
+@transaction.atomic
+def classroom_set_active(*, classroom: Classroom, active: bool) -> None:
+    """Archive a class (its pupils can no longer sign in; nothing is deleted) or bring it back."""
+    if active and Classroom.objects.filter(school=classroom.school, name__iexact=classroom.name, active=True).exists():
+        raise SchoolError(_("Another active class has this name: rename one of them first."))
+    Classroom.objects.filter(pk=classroom.pk).update(active=active)
+    classroom.active = active
+
+
+@transaction.atomic
+def teacher_add_to_class(*, classroom: Classroom, teacher: User) -> Membership:
+    membership, _created = Membership.objects.get_or_create(
+        user=teacher, school=classroom.school, classroom=classroom, defaults={"role": MembershipRole.TEACHER}
+    )
+    return membership
+
+
+# --- Pupils ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roster_import(*, classroom: Classroom, plan: RosterPlan) -> list[User]:
+    """Create the pupils of a checked plan, each with a picture password or PIN. Nothing is
+    written unless every row is valid."""
+    if not plan.ok:
+        raise SchoolError(_("Correct the rows marked in red before adding the pupils."))
+    # Serialise imports into the same class, so that two confirmations cannot add a name twice.
+    Classroom.objects.select_for_update().filter(pk=classroom.pk).first()
+    taken = {
+        name.casefold()
+        for name in User.objects.filter(
+            memberships__classroom=classroom, memberships__role=MembershipRole.PUPIL
+        ).values_list("display_name", flat=True)
+    }
+    if any(row.name.casefold() in taken for row in plan.rows):
+        raise SchoolError(_("Some of these pupils were added meanwhile: check the list again."))
+    pupils = User.objects.bulk_create(
+        [
+            User(
+                username=f"pupil-{secrets.token_hex(8)}",
+                display_name=row.name,
+                role=Role.PUPIL,
+                password="!",  # unusable: pupils never sign in with a password
+            )
+            for row in plan.rows
+        ]
+    )
+    if not all(pupil.pk for pupil in pupils):  # backends without RETURNING (none we support)
+        pupils = list(User.objects.filter(username__in=[p.username for p in pupils]))
+    Membership.objects.bulk_create(
+        [
+            Membership(user=pupil, school_id=classroom.school_id, classroom=classroom, role=MembershipRole.PUPIL)
+            for pupil in pupils
+        ]
+    )
+    kinds = {row.name: row.sign_in or classroom.sign_in_kind for row in plan.rows}
+    for kind in set(kinds.values()):
+        credentials.issue_many(users=[p for p in pupils if kinds[p.display_name] == kind], kind=kind)
+    return pupils
+
+
+@transaction.atomic
+def pupil_rename(*, pupil: User, classroom: Classroom, name: str) -> None:
+    name = " ".join(name.split())
+    clash = User.objects.filter(
+        memberships__classroom=classroom, memberships__role=MembershipRole.PUPIL, display_name__iexact=name
+    ).exclude(pk=pupil.pk)
+    if not name or clash.exists():
+        raise SchoolError(_("Another pupil in this class has this name: add something to tell them apart."))
+    User.objects.filter(pk=pupil.pk).update(display_name=name)
+
+
+@transaction.atomic
+def pupil_delete(*, pupil: User) -> None:
+    """Remove a pupil and everything stored about them (their account exists only for the class)."""
+    if not pupil.is_pupil:
+        raise ValueError("only pupil accounts are deleted this way")
+    pupil.delete()
+
+
+# --- Consent --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    pupil: User,
+    pupil_assent: bool,
+    guardian_consent: bool,
+    method: str,
+    given_on: date,
+    by: User,
+) -> ConsentRecord:
+    """Record the pupil's assent and a parent's or guardian's consent; from now on the pupil's
+    progress and quiz attempts are stored."""
+    if not (pupil_assent and guardian_consent):
+        raise SchoolError(
+            _("Both are needed: the pupil agrees and a parent or guardian agrees. Record consent once you have both.")
+        )
+    User.objects.select_for_update().filter(pk=pupil.pk).first()
+    record, _created = ConsentRecord.objects.update_or_create(
+        pupil=pupil,
+        defaults={
+            "pupil_assent": True,
+            "guardian_consent": True,
+            "method": method,
+            "given_on": given_on,
+            "recorded_by": by,
+        },
+    )
+    User.objects.filter(pk=pupil.pk).update(learning_data_consent=True)
+    pupil.learning_data_consent = True
+    ConsentEvent.objects.create(
+        pupil=pupil, action=ConsentEvent.Action.RECORDED, by=by, details={"method": method, "given_on": str(given_on)}
+    )
+    return record
+
+
+@transaction.atomic
+def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
+    """Withdraw consent: the pupil's progress and quiz attempts are deleted, for good, and the
+    withdrawal is logged. Returns what was deleted."""
+    # Lock the pupil's row: an attempt being submitted right now waits, then finds no consent.
+    User.objects.select_for_update().filter(pk=pupil.pk).first()
+    User.objects.filter(pk=pupil.pk).update(learning_data_consent=False)
+    pupil.learning_data_consent = False
+    deleted = {
+        "steps": StepRecord.objects.filter(learner=pupil).delete()[0],
+        "attempts": QuizAttempt.objects.filter(learner=pupil).count(),
+    }
+    QuizAttempt.objects.filter(learner=pupil).delete()
+    ConsentRecord.objects.filter(pupil=pupil).delete()
+    ConsentEvent.objects.create(pupil=pupil, action=ConsentEvent.Action.WITHDRAWN, by=by, details=deleted)
+    return deleted
+
+
+# --- Assignments ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_assign(*, classroom: Classroom, course, due_on: date | None, by: User) -> CourseAssignment:
+    """Put a course on the class's list (or change its due date). Any language version of the
+    course may be given; the class is assigned the course itself, shown in each reader's
+    language."""
+    existing = CourseAssignment.objects.filter(
+        classroom=classroom, course__translation_key=course.translation_key
+    ).first()
+    if existing:
+        existing.due_on, existing.visible = due_on, True
+        existing.save(update_fields=["due_on", "visible"])
+        return existing
+    return CourseAssignment.objects.create(classroom=classroom, course=course, due_on=due_on, assigned_by=by)
+
+
+@transaction.atomic
+def course_unassign(*, assignment: CourseAssignment) -> None:
+    """Take a course off the list; pupils' progress in it is kept."""
+    assignment.delete()

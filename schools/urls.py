@@ -1,0 +1,40 @@
+from django.urls import path
+
+from .views import signin, staff
+
+app_name = "schools"
+
+urlpatterns = [
+    # Pupils
+    path("class/", signin.class_code, name="signin"),
+    path("class/names/", signin.choose_name, name="signin_names"),
+    path("class/pupil/<int:pupil_id>/", signin.enter_secret, name="signin_secret"),
+    path("my-modules/", signin.my_modules, name="my_modules"),
+    # Teachers and school leaders
+    path("schools/", staff.staff_home, name="staff_home"),
+    path("schools/new/", staff.school_create, name="school_create"),
+    path("schools/join/", staff.school_join, name="school_join"),
+    path("schools/<int:school_id>/", staff.school_detail, name="school_detail"),
+    path("schools/<int:school_id>/export.csv", staff.school_export, name="school_export"),
+    path(
+        "schools/<int:school_id>/staff/<int:membership_id>/<slug:action>/",
+        staff.school_staff_action,
+        name="school_staff_action",
+    ),
+    path("schools/<int:school_id>/classes/new/", staff.classroom_create, name="classroom_create"),
+    path("classes/<int:classroom_id>/", staff.classroom_detail, name="classroom_detail"),
+    path("classes/<int:classroom_id>/edit/", staff.classroom_edit, name="classroom_edit"),
+    path("classes/<int:classroom_id>/archive/", staff.classroom_archive, name="classroom_archive"),
+    path("classes/<int:classroom_id>/export.csv", staff.classroom_export, name="classroom_export"),
+    path("classes/<int:classroom_id>/pupils/", staff.classroom_pupils, name="classroom_pupils"),
+    path("classes/<int:classroom_id>/pupils/add/", staff.roster_add, name="roster_add"),
+    path("classes/<int:classroom_id>/pupils/<int:pupil_id>/", staff.pupil_detail, name="pupil_detail"),
+    path("classes/<int:classroom_id>/cards.pdf", staff.login_cards, name="login_cards"),
+    path("classes/<int:classroom_id>/consent/", staff.consent_bulk, name="consent_bulk"),
+    path("classes/<int:classroom_id>/assign/", staff.assign, name="assign"),
+    path(
+        "classes/<int:classroom_id>/assignments/<int:assignment_id>/remove/",
+        staff.unassign,
+        name="unassign",
+    ),
+]
