@@ -1,7 +1,7 @@
 """Pupils' picture passwords and PINs: issuing, checking with a lockout, resetting.
 
-A secret is never stored: it is HMAC-SHA256(PUPIL_CREDENTIAL_KEY, user id + the credential's
-random salt), read as three pictures out of twelve or four digits. Checking recomputes it and
+A secret is never stored: it is HMAC-SHA256(PUPIL_CREDENTIAL_KEY, the credential's random
+salt and kind), read as three pictures out of twelve or four digits. Checking recomputes it and
 compares in constant time (microseconds, where Django's password hasher costs ~0.2 s of CPU);
 after `PUPIL_SIGNIN_MAX_FAILURES` wrong tries in a row the pupil is locked out until a teacher
 resets the credential. Writes are keyword-only and atomic, like every service.
@@ -48,7 +48,7 @@ def _key() -> bytes:
 
 
 def _digest(credential: PupilCredential) -> bytes:
-    message = f"{credential.user_id}:{credential.salt}:{credential.kind}".encode()
+    message = f"{credential.salt}:{credential.kind}".encode()
     return hmac.new(_key(), message, sha256).digest()
 
 

@@ -12,6 +12,7 @@ DEMO_ADULTS = [
     # (e-mail, display name, role, staff, superuser)
     ("admin@example.com", "Quản trị viên (demo)", Role.EDITOR, True, True),
     ("teacher@example.com", "Cô Lan (demo)", Role.TEACHER, False, False),
+    ("teacher2@example.com", "Thầy Nam (demo)", Role.TEACHER, False, False),
     ("socialworker@example.com", "Anh Minh (demo)", Role.SOCIAL_WORKER, False, False),
     ("caregiver@example.com", "Chị Hoa (demo)", Role.CAREGIVER, False, False),
 ]

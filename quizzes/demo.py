@@ -110,3 +110,32 @@ def load_quizzes(home: Page, folders: list[Path] | None = None) -> QuizLoadResul
             translate_page(quiz, en, quiz_page(module, "en"))
             result.translations += 1
     return result
+
+
+def simulated_answers(questions: list[dict], *, rng, skill: float) -> dict:
+    """Canonical answers (as `grading.read_answers` returns them) of a made-up learner who gets
+    each question right with probability `skill`: for demo classes and benchmarks."""
+    answers = {}
+    for q in questions:
+        kind, value, right = q["type"], q["value"], rng.random() < skill
+        items = value.get("choices") or value.get("options") or value.get("steps") or value.get("pairs") or []
+        ids = [item["id"] for item in items]
+        if kind == "single_choice":
+            correct = [c["id"] for c in items if c["value"]["correct"]]
+            wrong = [i for i in ids if i not in correct] or correct
+            answers[q["id"]] = correct[0] if right else rng.choice(wrong)
+        elif kind == "multiple_choice":
+            correct = sorted(c["id"] for c in items if c["value"]["correct"])
+            wrong = [i for i in ids if i not in correct]
+            answers[q["id"]] = correct if right or not wrong else sorted([*correct[:1], wrong[0]])
+        elif kind == "true_false":
+            answers[q["id"]] = bool(value.get("answer")) == right
+        elif kind == "ordering":
+            answers[q["id"]] = ids if right else list(reversed(ids))
+        elif kind == "matching":
+            answers[q["id"]] = {i: (i if right else ids[(n + 1) % len(ids)]) for n, i in enumerate(ids)}
+        elif kind == "scenario":
+            best = max(items, key=lambda o: o["value"]["score"])["id"]
+            worst = min(items, key=lambda o: o["value"]["score"])["id"]
+            answers[q["id"]] = best if right else worst
+    return answers

@@ -6,6 +6,7 @@ from courses.curriculum import CurriculumError
 from courses.demo import load_curriculum
 from elearning.demo import load_site
 from quizzes.demo import load_quizzes
+from schools.demo import load_school
 
 
 class Command(BaseCommand):
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         if settings.DEMO_ACCOUNTS:
             created = load_accounts()
             self.stdout.write(f"Demo accounts: {created} new, {len(DEMO_ADULTS)} in all (password {DEMO_PASSWORD}).")
+            if not options["without_curriculum"]:
+                self._school()
         else:
             self.stdout.write("Demo accounts: skipped (DEMO_ACCOUNTS is off).")
 
@@ -47,3 +50,13 @@ class Command(BaseCommand):
             f"{result.translations} new English translations; "
             f"{quizzes.quizzes} new quizzes, {quizzes.translations} translated."
         )
+
+    def _school(self):
+        result = load_school()
+        if result.created:
+            self.stdout.write(f"Demo school: {result.pupils} pupils in 3 classes, {result.attempts} quiz attempts.")
+        else:
+            self.stdout.write("Demo school: already there.")
+        if result.demo_code:
+            secret = " → ".join(result.demo_secret)
+            self.stdout.write(f"Demo pupil: class code {result.demo_code}, Nguyễn Minh An, pictures {secret}.")
