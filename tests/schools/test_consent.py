@@ -1,0 +1,89 @@
+"""Nothing a pupil does is stored before consent; withdrawal deletes it, is logged, and stays."""
+
+import random
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from progress.models import StepRecord
+from progress.services import ProgressNotRecorded, step_complete
+from quizzes.demo import simulated_answers
+from quizzes.models import QuizAttempt
+from quizzes.services import attempt_submit, questions_of
+from schools import services
+from schools.models import ConsentEvent, ConsentRecord
+
+
+def _consent(pupil, by):
+    import datetime
+
+    return services.consent_record(
+        pupil=pupil, pupil_assent=True, guardian_consent=True, method="paper", given_on=datetime.date(2026, 11, 2), by=by
+    )
+
+
+def test_without_consent_a_pupil_reads_but_nothing_is_stored(client, pupil, lessons):
+    client.force_login(pupil)
+    response = client.post(lessons[0].url)
+    assert response.status_code in (200, 302)
+    assert not StepRecord.objects.filter(learner=pupil).exists()
+    with pytest.raises(ProgressNotRecorded):
+        step_complete(learner=pupil, page=lessons[0])
+
+
+def test_consent_needs_both_the_pupil_and_a_guardian(pupil, leader):
+    import datetime
+
+    with pytest.raises(services.SchoolError):
+        services.consent_record(
+            pupil=pupil, pupil_assent=True, guardian_consent=False, method="paper", given_on=datetime.date.today(), by=leader
+        )
+    assert not ConsentRecord.objects.exists()
+
+
+def test_after_consent_progress_is_stored(pupil, leader, lessons):
+    _consent(pupil, leader)
+    pupil.refresh_from_db()
+    assert pupil.may_store_learning_data
+    step_complete(learner=pupil, page=lessons[0])
+    assert StepRecord.objects.filter(learner=pupil).count() == 1
+
+
+def test_withdrawal_deletes_progress_and_attempts_and_is_logged(client, pupil, leader, lessons, quiz):
+    _consent(pupil, leader)
+    pupil.refresh_from_db()
+    step_complete(learner=pupil, page=lessons[0])
+    answers = simulated_answers(questions_of(quiz), rng=random.Random(1), skill=1)
+    attempt_submit(learner=pupil, quiz=quiz, submission_key=uuid.uuid4(), answers=answers)
+
+    client.force_login(leader)
+    url = reverse("schools:pupil_detail", args=[pupil.memberships.get().classroom_id, pupil.pk])
+    not_sure = client.post(url, {"action": "withdraw"})
+    assert not_sure.status_code == 302 and StepRecord.objects.filter(learner=pupil).exists()
+    client.post(url, {"action": "withdraw", "sure": "yes"})
+    pupil.refresh_from_db()
+    assert not pupil.learning_data_consent
+    assert not StepRecord.objects.filter(learner=pupil).exists()
+    assert not QuizAttempt.objects.filter(learner=pupil).exists()
+    assert not ConsentRecord.objects.filter(pupil=pupil).exists()
+    event = ConsentEvent.objects.filter(pupil=pupil).first()
+    assert event.action == "withdrawn" and event.by == leader
+    assert event.details == {"steps": 2, "attempts": 1}  # the lesson and the quiz's step
+    with pytest.raises(ProgressNotRecorded):
+        step_complete(learner=pupil, page=lessons[0])
+
+
+def test_bulk_consent_from_paper_slips(client, leader, classroom, pupils):
+    client.force_login(leader)
+    url = reverse("schools:consent_bulk", args=[classroom.pk])
+    refused = client.post(url, {"pupils": [pupils[0].pk], "pupil_assent": "on", "method": "paper", "given_on": "2026-11-20"})
+    assert refused.status_code == 400
+    assert "both" in refused.content.decode().lower() or "cả hai" in refused.content.decode().lower()
+    client.post(
+        url,
+        {"pupils": [p.pk for p in pupils[:2]], "pupil_assent": "on", "guardian_consent": "on", "method": "paper", "given_on": "2026-11-20"},
+    )
+    assert ConsentRecord.objects.count() == 2
+    dashboard = client.get(reverse("schools:classroom_detail", args=[classroom.pk]))
+    assert dashboard.context["dashboard"].consent_missing == 1

@@ -1,0 +1,80 @@
+"""Adding pupils: the dry run explains every bad row and writes nothing; confirming writes all."""
+
+from django.urls import reverse
+
+from accounts.models import User
+from schools.roster import plan_from_csv, plan_from_text
+
+
+def test_pasted_names_are_cleaned_and_blank_lines_skipped():
+    plan = plan_from_text("  Nguyễn   Văn An \n\nTrần Thị Bình\n", existing_names=set())
+    assert plan.ok
+    assert [row.name for row in plan.rows] == ["Nguyễn Văn An", "Trần Thị Bình"]
+
+
+def test_each_bad_line_says_what_to_do():
+    text = "An\nan\nbinh@example.com\nChâu 0912 345 678\n" + "x" * 101
+    plan = plan_from_text(text, existing_names={"Dũng"})
+    assert not plan.ok
+    errors = {row.line: " ".join(row.errors) for row in plan.rows}
+    assert "line 1" in errors[2]
+    assert "no e-mail address, phone number" in errors[3]
+    assert "no e-mail address, phone number" in errors[4]
+    assert "longer than 100" in errors[5]
+    assert plan_from_text("Dũng", existing_names={"dũng"}).rows[0].errors
+
+
+def test_csv_with_bom_and_semicolons_is_read():
+    data = "\ufeffname;sign_in\nNguyễn Văn An;pin\nTrần Thị Bình;\n".encode()
+    plan = plan_from_csv(data, existing_names=set())
+    assert plan.ok, plan.errors
+    assert [(r.name, r.sign_in) for r in plan.rows] == [("Nguyễn Văn An", "pin"), ("Trần Thị Bình", "")]
+
+
+def test_csv_refuses_other_columns_and_other_encodings():
+    assert "birth" in plan_from_csv(b"name,birth_date\nAn,2015-01-01\n", existing_names=set()).errors[0]
+    assert "UTF-8" in plan_from_csv("name\nLê Hà\n".encode("cp1258"), existing_names=set()).errors[0]
+    assert "name" in plan_from_csv(b"ten\nAn\n", existing_names=set()).errors[0]
+    bad_kind = plan_from_csv(b"name,sign_in\nAn,password\n", existing_names=set())
+    assert "pictures" in bad_kind.rows[0].errors[0]
+
+
+def test_dry_run_writes_nothing_and_confirm_adds_everyone(client, leader, classroom):
+    client.force_login(leader)
+    url = reverse("schools:roster_add", args=[classroom.pk])
+    preview = client.post(url, {"names": "Nguyễn Văn An\nTrần Thị Bình"})
+    assert preview.status_code == 200
+    assert User.objects.filter(role="pupil").count() == 0
+    html = preview.content.decode()
+    assert "Nguyễn Văn An" in html and 'name="confirm"' in html
+    done = client.post(url, {"confirm": "1", "source": "text", "payload": "Nguyễn Văn An\nTrần Thị Bình"})
+    assert done.status_code == 302
+    pupils = User.objects.filter(role="pupil", memberships__classroom=classroom)
+    assert sorted(p.display_name for p in pupils) == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert all(p.pupil_credential.kind == "pictures" and not p.email for p in pupils)
+
+
+def test_a_list_with_errors_cannot_be_confirmed_and_loses_nothing(client, leader, classroom, pupils):
+    client.force_login(leader)
+    url = reverse("schools:roster_add", args=[classroom.pk])
+    before = User.objects.filter(role="pupil").count()
+    preview = client.post(url, {"names": "Mai\nNguyễn Văn An"})  # the second is already in the class
+    assert preview.status_code == 400
+    assert 'name="confirm"' not in preview.content.decode()
+    forced = client.post(url, {"confirm": "1", "source": "text", "payload": "Mai\nNguyễn Văn An"})
+    assert forced.status_code == 400
+    assert User.objects.filter(role="pupil").count() == before
+    # The teacher's text comes back to be corrected.
+    assert "Mai" in forced.content.decode()
+
+
+def test_uploaded_csv_goes_through_the_same_dry_run(client, leader, classroom):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(leader)
+    upload = SimpleUploadedFile("lop.csv", "name,sign_in\nLê Thu Hà,pin\n".encode(), content_type="text/csv")
+    preview = client.post(reverse("schools:roster_add", args=[classroom.pk]), {"csv_file": upload})
+    assert preview.status_code == 200
+    payload = preview.context["payload"]
+    client.post(reverse("schools:roster_add", args=[classroom.pk]), {"confirm": "1", "source": "csv", "payload": payload})
+    assert User.objects.get(display_name="Lê Thu Hà").pupil_credential.kind == "pin"
