@@ -280,7 +280,7 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
         for r in answer_rows:
             hard.setdefault(r["attempt__quiz__translation_key"], []).append(r)
         language = translation.get_language() or "vi"
-        quizzes = QuizPage.objects.filter(translation_key__in=list(hard)).filter(locale__language_code=language)  # 8
+        quizzes = QuizPage.objects.filter(translation_key__in=quiz_keys).filter(locale__language_code=language)  # 8
         for quiz in quizzes:
             for block in quiz.questions.raw_data:
                 questions[block["id"]] = _question_text(block)

@@ -1,0 +1,160 @@
+"""The class dashboard (grid, needs help, hardest questions, last activity), the school
+dashboard, CSV exports, and their query counts."""
+
+import csv
+import datetime
+import io
+import random
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from progress.services import step_complete
+from quizzes.demo import simulated_answers
+from quizzes.services import attempt_submit, questions_of
+from schools import selectors, services
+from schools.roster import plan_from_text
+
+
+def _consent_all(pupils, by):
+    for pupil in pupils:
+        services.consent_record(
+            pupil=pupil, pupil_assent=True, guardian_consent=True, method="paper", given_on=datetime.date(2026, 11, 1), by=by
+        )
+        pupil.refresh_from_db()
+
+
+def _attempt(pupil, quiz, skill):
+    answers = simulated_answers(questions_of(quiz), rng=random.Random(7), skill=skill)
+    return attempt_submit(learner=pupil, quiz=quiz, submission_key=uuid.uuid4(), answers=answers)[0]
+
+
+@pytest.fixture
+def assigned(classroom, course, leader, quiz):
+    return services.course_assign(classroom=classroom, course=course, due_on=None, by=leader)
+
+
+def test_grid_shows_each_pupils_status(classroom, pupils, leader, lessons, quiz, assigned):
+    an, binh, chau = pupils
+    _consent_all([an, binh], leader)
+    for lesson in lessons:
+        step_complete(learner=an, page=lesson)
+    _attempt(an, quiz, skill=1.0)
+    step_complete(learner=binh, page=lessons[0])
+    _attempt(binh, quiz, skill=0.0)
+    _attempt(binh, quiz, skill=0.0)
+
+    dashboard = selectors.class_dashboard(classroom=classroom)
+    status = {row.pupil.display_name: (row.consent, [c.status for c in row.cells]) for row in dashboard.rows}
+    assert status["Nguyễn Văn An"] == (True, ["done"])
+    assert status["Trần Thị Bình"] == (True, ["needs_help"])  # failed the quiz twice
+    assert status["Lê Minh Châu"] == (False, ["not_started"])
+    assert dashboard.consent_missing == 1
+    assert dashboard.columns[0].done == 1
+    rows = {row.pupil.display_name: row for row in dashboard.rows}
+    assert rows["Nguyễn Văn An"].last_activity is not None and rows["Lê Minh Châu"].last_activity is None
+
+
+def test_no_progress_a_week_after_the_due_date_needs_help(classroom, pupils, leader, course, quiz):
+    _consent_all(pupils, leader)
+    services.course_assign(
+        classroom=classroom, course=course, due_on=timezone.localdate() - datetime.timedelta(days=8), by=leader
+    )
+    dashboard = selectors.class_dashboard(classroom=classroom)
+    assert {row.cells[0].status for row in dashboard.rows} == {"needs_help"}
+
+
+def test_hardest_questions_are_the_least_often_right(classroom, pupils, leader, quiz, assigned):
+    _consent_all(pupils, leader)
+    for pupil, skill in zip(pupils, (1.0, 0.5, 0.0), strict=True):
+        _attempt(pupil, quiz, skill)
+    hardest = selectors.class_dashboard(classroom=classroom).columns[0].hardest
+    assert len(hardest) == 3
+    shares = [q.correct_percent for q in hardest]
+    assert shares == sorted(shares)
+    assert all(q.text and q.answered == 3 for q in hardest)
+
+
+def test_class_dashboard_queries_do_not_grow_with_the_class(client, classroom, pupils, leader, lessons, quiz, assigned):
+    _consent_all(pupils, leader)
+    _attempt(pupils[0], quiz, 0.5)
+    client.force_login(leader)
+    url = reverse("schools:classroom_detail", args=[classroom.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    more = services.roster_import(
+        classroom=classroom, plan=plan_from_text("\n".join(f"Học sinh {i}" for i in range(30)), existing_names=set())
+    )
+    _consent_all(more, leader)
+    for pupil in more[:10]:
+        step_complete(learner=pupil, page=lessons[0])
+        _attempt(pupil, quiz, 0.5)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(response.context["dashboard"].rows) == 33
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_selector_query_count_is_fixed(django_assert_num_queries, classroom, pupils, leader, quiz, assigned):
+    _consent_all(pupils, leader)
+    _attempt(pupils[0], quiz, 1.0)
+    selectors.class_dashboard(classroom=classroom)  # warms the content-type cache
+    with django_assert_num_queries(9):
+        selectors.class_dashboard(classroom=classroom)
+
+
+def test_school_dashboard_and_csv_export(client, school, classroom, pupils, leader, lessons, quiz, assigned):
+    _consent_all(pupils[:2], leader)
+    for lesson in lessons:
+        step_complete(learner=pupils[0], page=lesson)
+    _attempt(pupils[0], quiz, 1.0)
+    rows = selectors.school_dashboard(school=school)
+    assert (rows[0].pupils, rows[0].consent_missing, rows[0].cells[0].done) == (3, 1, 1)
+
+    client.force_login(leader)
+    response = client.get(reverse("schools:school_export", args=[school.pk]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith("\ufeff".encode())
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[1][:4] == ["3A", "3", "3", "1"] and table[1][6:] == ["1", "33"]
+
+
+def test_class_csv_has_vietnamese_names_and_no_data_without_consent(client, classroom, pupils, leader, lessons, assigned):
+    _consent_all(pupils[:1], leader)
+    step_complete(learner=pupils[0], page=lessons[0])
+    client.force_login(leader)
+    response = client.get(reverse("schools:classroom_export", args=[classroom.pk]))
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_name = {row[0]: row for row in table[1:]}
+    assert "Nguyễn Văn An" in by_name
+    assert by_name["Lê Minh Châu"][3:] == ["", ""]
+    assert by_name["Nguyễn Văn An"][4] == "25"  # one of three lessons and the quiz
+
+
+def test_login_cards_pdf_has_the_class_code_names_and_pictures(client, classroom, pupils, leader):
+    client.force_login(leader)
+    response = client.get(reverse("schools:login_cards", args=[classroom.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+        text = text.decode()
+        assert classroom.class_code in text
+        assert "Nguyễn Văn An" in text and "Lê Minh Châu" in text
+
+
+def test_pupil_home_lists_assigned_modules_with_due_dates(client, pupil, classroom, course, leader, quiz):
+    services.course_assign(classroom=classroom, course=course, due_on=datetime.date(2030, 1, 15), by=leader)
+    client.force_login(pupil)
+    page = client.get(reverse("schools:my_modules")).content.decode()
+    assert course.title in page and "2030" in page
+    home = client.get("/vi/").content.decode()
+    assert course.title in home
