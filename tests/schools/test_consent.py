@@ -19,7 +19,12 @@ def _consent(pupil, by):
     import datetime
 
     return services.consent_record(
-        pupil=pupil, pupil_assent=True, guardian_consent=True, method="paper", given_on=datetime.date(2026, 11, 2), by=by
+        pupil=pupil,
+        pupil_assent=True,
+        guardian_consent=True,
+        method="paper",
+        given_on=datetime.date(2026, 11, 2),
+        by=by,
     )
 
 
@@ -37,7 +42,12 @@ def test_consent_needs_both_the_pupil_and_a_guardian(pupil, leader):
 
     with pytest.raises(services.SchoolError):
         services.consent_record(
-            pupil=pupil, pupil_assent=True, guardian_consent=False, method="paper", given_on=datetime.date.today(), by=leader
+            pupil=pupil,
+            pupil_assent=True,
+            guardian_consent=False,
+            method="paper",
+            given_on=datetime.date.today(),
+            by=leader,
         )
     assert not ConsentRecord.objects.exists()
 
@@ -77,12 +87,20 @@ def test_withdrawal_deletes_progress_and_attempts_and_is_logged(client, pupil, l
 def test_bulk_consent_from_paper_slips(client, leader, classroom, pupils):
     client.force_login(leader)
     url = reverse("schools:consent_bulk", args=[classroom.pk])
-    refused = client.post(url, {"pupils": [pupils[0].pk], "pupil_assent": "on", "method": "paper", "given_on": "2026-11-20"})
+    refused = client.post(
+        url, {"pupils": [pupils[0].pk], "pupil_assent": "on", "method": "paper", "given_on": "2026-11-20"}
+    )
     assert refused.status_code == 400
     assert "both" in refused.content.decode().lower() or "cả hai" in refused.content.decode().lower()
     client.post(
         url,
-        {"pupils": [p.pk for p in pupils[:2]], "pupil_assent": "on", "guardian_consent": "on", "method": "paper", "given_on": "2026-11-20"},
+        {
+            "pupils": [p.pk for p in pupils[:2]],
+            "pupil_assent": "on",
+            "guardian_consent": "on",
+            "method": "paper",
+            "given_on": "2026-11-20",
+        },
     )
     assert ConsentRecord.objects.count() == 2
     dashboard = client.get(reverse("schools:classroom_detail", args=[classroom.pk]))

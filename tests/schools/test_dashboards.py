@@ -23,7 +23,12 @@ from schools.roster import plan_from_text
 def _consent_all(pupils, by):
     for pupil in pupils:
         services.consent_record(
-            pupil=pupil, pupil_assent=True, guardian_consent=True, method="paper", given_on=datetime.date(2026, 11, 1), by=by
+            pupil=pupil,
+            pupil_assent=True,
+            guardian_consent=True,
+            method="paper",
+            given_on=datetime.date(2026, 11, 1),
+            by=by,
         )
         pupil.refresh_from_db()
 
@@ -39,7 +44,7 @@ def assigned(classroom, course, leader, quiz):
 
 
 def test_grid_shows_each_pupils_status(classroom, pupils, leader, lessons, quiz, assigned):
-    an, binh, chau = pupils
+    an, binh, _chau = pupils
     _consent_all([an, binh], leader)
     for lesson in lessons:
         step_complete(learner=an, page=lesson)
@@ -124,7 +129,9 @@ def test_school_dashboard_and_csv_export(client, school, classroom, pupils, lead
     assert table[1][:4] == ["3A", "3", "3", "1"] and table[1][6:] == ["1", "33"]
 
 
-def test_class_csv_has_vietnamese_names_and_no_data_without_consent(client, classroom, pupils, leader, lessons, assigned):
+def test_class_csv_has_vietnamese_names_and_no_data_without_consent(
+    client, classroom, pupils, leader, lessons, assigned
+):
     _consent_all(pupils[:1], leader)
     step_complete(learner=pupils[0], page=lessons[0])
     client.force_login(leader)

@@ -76,5 +76,7 @@ def test_uploaded_csv_goes_through_the_same_dry_run(client, leader, classroom):
     preview = client.post(reverse("schools:roster_add", args=[classroom.pk]), {"csv_file": upload})
     assert preview.status_code == 200
     payload = preview.context["payload"]
-    client.post(reverse("schools:roster_add", args=[classroom.pk]), {"confirm": "1", "source": "csv", "payload": payload})
+    client.post(
+        reverse("schools:roster_add", args=[classroom.pk]), {"confirm": "1", "source": "csv", "payload": payload}
+    )
     assert User.objects.get(display_name="Lê Thu Hà").pupil_credential.kind == "pin"
