@@ -101,7 +101,6 @@ def enter_secret(request, pupil_id: int):
                 login(request, pupil, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect("schools:my_modules")
             if result.locked:
-                credential.locked_at = credential.locked_at or True
                 status = 423
             else:
                 form = form_class()
