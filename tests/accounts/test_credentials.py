@@ -53,8 +53,9 @@ def test_concurrent_wrong_tries_cannot_slip_past_the_lockout():
     errors = []
 
     def try_wrong():
-        from accounts.models import PupilCredential
         from django.db import connections
+
+        from accounts.models import PupilCredential
 
         try:
             mine = PupilCredential.objects.get(pk=credential.pk)
