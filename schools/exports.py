@@ -31,8 +31,9 @@ def _when(value) -> str:
 def classroom_rows(classroom) -> list[list[str]]:
     dashboard = selectors.class_dashboard(classroom=classroom)
     header = [_("Pupil"), _("Consent"), _("Last activity")]
+    status = _("status")
     for column in dashboard.columns:
-        header += [f"{column.course.title} ({_('status')})", f"{column.course.title} (%)"]
+        header += [f"{column.course.title} ({status})", f"{column.course.title} (%)"]
     rows = [header]
     for row in dashboard.rows:
         line = [row.pupil.get_display_name(), _("yes") if row.consent else _("missing"), _when(row.last_activity)]

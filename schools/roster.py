@@ -89,7 +89,7 @@ def _check_rows(plan: RosterPlan, existing_names: set[str]) -> RosterPlan:
         plan.errors.append(_("There are no names: write one pupil's name on each line."))
     if len(plan.rows) > MAX_PUPILS_PER_IMPORT:
         plan.errors.append(
-            _("%(count)s names are more than one class: add at most %(max)s pupils at a time.")
+            _("The list has %(count)s names: add at most %(max)s pupils at a time.")
             % {"count": len(plan.rows), "max": MAX_PUPILS_PER_IMPORT}
         )
     return plan

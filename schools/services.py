@@ -203,7 +203,9 @@ def pupil_rename(*, pupil: User, classroom: Classroom, name: str) -> None:
     clash = User.objects.filter(
         memberships__classroom=classroom, memberships__role=MembershipRole.PUPIL, display_name__iexact=name
     ).exclude(pk=pupil.pk)
-    if not name or clash.exists():
+    if not name:
+        raise SchoolError(_("Write the pupil's name."))
+    if clash.exists():
         raise SchoolError(_("Another pupil in this class has this name: add something to tell them apart."))
     User.objects.filter(pk=pupil.pk).update(display_name=name)
 

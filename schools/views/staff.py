@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import credentials
@@ -252,7 +253,11 @@ def roster_add(request, classroom_id: int):
             return render(request, "schools/roster_preview.html", context, status=400)
         messages.success(
             request,
-            _("%(count)s pupils are added, each with a picture password or PIN. Print their login cards.")
+            ngettext(
+                "%(count)s pupil is added, with a picture password or PIN. Print the login card.",
+                "%(count)s pupils are added, each with a picture password or PIN. Print their login cards.",
+                len(pupils),
+            )
             % {"count": len(pupils)},
         )
         return redirect("schools:classroom_pupils", classroom_id=classroom.pk)
@@ -313,8 +318,7 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
             deleted = services.consent_withdraw(pupil=pupil, by=request.user)
             messages.success(
                 request,
-                _("Consent is withdrawn. %(steps)s progress records and %(attempts)s quiz attempts were deleted.")
-                % deleted,
+                _("Consent is withdrawn; deleted: %(steps)s steps and %(attempts)s quiz attempts.") % deleted,
             )
             return here
         if action in ("new_secret", "pin", "pictures"):
@@ -370,7 +374,12 @@ def consent_bulk(request, classroom_id: int):
                 given_on=data["given_on"],
                 by=request.user,
             )
-        messages.success(request, _("Consent is recorded for %(count)s pupils.") % {"count": len(data["pupils"])})
+        count = len(data["pupils"])
+        messages.success(
+            request,
+            ngettext("Consent is recorded for %(count)s pupil.", "Consent is recorded for %(count)s pupils.", count)
+            % {"count": count},
+        )
         return redirect("schools:classroom_detail", classroom_id=classroom.pk)
     return render(
         request,

@@ -44,7 +44,7 @@ def test_only_pupils_get_one(db):
         credentials.issue(user=AdultFactory(), kind=CredentialKind.PIN)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_wrong_tries_cannot_slip_past_the_lockout():
     credential = credentials.issue(user=PupilFactory(), kind=CredentialKind.PICTURES)
     right = credentials.secret_of(credential)

@@ -1,9 +1,18 @@
 """Adding pupils: the dry run explains every bad row and writes nothing; confirming writes all."""
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from schools.roster import plan_from_csv, plan_from_text
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages made outside a request come in the active language; read them in English here."""
+    with translation.override("en"):
+        yield
 
 
 def test_pasted_names_are_cleaned_and_blank_lines_skipped():

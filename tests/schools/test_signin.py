@@ -115,7 +115,7 @@ def test_pupil_of_another_class_is_not_reachable_from_this_class_code(client, cl
     assert client.get(reverse("schools:signin_secret", args=[pupil.pk])).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pupil_sign_in_is_not_throttled_by_allauth_per_ip_limits(client, classroom, pupils):
     """A whole class signs in from one school IP: more sign-ins in a minute than allauth allows
     one IP (30 a minute) all succeed."""
