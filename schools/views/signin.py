@@ -74,7 +74,7 @@ def choose_name(request):
     classroom = _session_classroom(request)
     if classroom is None:
         return redirect("schools:signin")
-    pupils = selectors.pupils_of(classroom)
+    pupils = selectors.sorted_pupils(selectors.pupils_of(classroom))
     return render(request, "schools/signin_names.html", {"classroom": classroom, "pupils": pupils})
 
 

@@ -281,7 +281,7 @@ def roster_add(request, classroom_id: int):
 @staff_required
 def classroom_pupils(request, classroom_id: int):
     classroom = selectors.classroom_for_staff(user=request.user, classroom_id=classroom_id)
-    pupils = list(selectors.pupils_of(classroom))
+    pupils = selectors.sorted_pupils(selectors.pupils_of(classroom))
     return render(request, "schools/classroom_pupils.html", {"classroom": classroom, "pupils": pupils})
 
 
@@ -291,7 +291,9 @@ def login_cards(request, classroom_id: int):
     pupils = selectors.pupils_of(classroom)
     if request.GET.get("pupil"):
         pupils = pupils.filter(pk=request.GET["pupil"] if request.GET["pupil"].isdigit() else 0)
-    pdf = login_cards_pdf(classroom=classroom, pupils=list(pupils), base_url=request.build_absolute_uri("/"))
+    pdf = login_cards_pdf(
+        classroom=classroom, pupils=selectors.sorted_pupils(pupils), base_url=request.build_absolute_uri("/")
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="login-cards-{classroom.class_code}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -89,3 +89,21 @@ def test_uploaded_csv_goes_through_the_same_dry_run(client, leader, classroom):
         reverse("schools:roster_add", args=[classroom.pk]), {"confirm": "1", "source": "csv", "payload": payload}
     )
     assert User.objects.get(display_name="Lê Thu Hà").pupil_credential.kind == "pin"
+
+
+def test_names_are_listed_as_a_vietnamese_class_list_is(client, classroom):
+    from schools import services
+    from schools.selectors import sorted_pupils
+
+    names = "Trần Thị Ánh\nNguyễn Văn An\nLê Minh Đức\nPhạm Dũng\nVũ Ân\nĐỗ Bình\nBùi Ăn"
+    services.roster_import(classroom=classroom, plan=plan_from_text(names, existing_names=set()))
+    pupils = User.objects.filter(role="pupil")
+    assert [p.display_name for p in sorted_pupils(pupils)] == [
+        "Nguyễn Văn An",
+        "Trần Thị Ánh",
+        "Bùi Ăn",
+        "Vũ Ân",
+        "Đỗ Bình",
+        "Phạm Dũng",
+        "Lê Minh Đức",
+    ]
