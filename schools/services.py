@@ -229,10 +229,11 @@ def consent_record(
     guardian_consent: bool,
     method: str,
     given_on: date,
-    by: User,
+    by: User | None,
 ) -> ConsentRecord:
     """Record the pupil's assent and a parent's or guardian's consent; from now on the pupil's
-    progress and quiz attempts are stored."""
+    progress and quiz attempts are stored. `by` is the teacher who recorded a paper slip, or
+    None when the family agreed online themselves."""
     if not (pupil_assent and guardian_consent):
         raise SchoolError(
             _("Both are needed: the pupil agrees and a parent or guardian agrees. Record consent once you have both.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import signin, staff
+from .views import consent, signin, staff
 
 app_name = "schools"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("class/names/", signin.choose_name, name="signin_names"),
     path("class/pupil/<int:pupil_id>/", signin.enter_secret, name="signin_secret"),
     path("my-modules/", signin.my_modules, name="my_modules"),
+    # Families
+    path("consent/<str:token>/", consent.consent_online, name="consent_online"),
     # Teachers and school leaders
     path("schools/", staff.staff_home, name="staff_home"),
     path("schools/new/", staff.school_create, name="school_create"),

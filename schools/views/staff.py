@@ -35,6 +35,7 @@ from ..forms import (
 from ..models import ConsentEvent, Membership, MembershipRole
 from ..roster import plan_from_csv, plan_from_text
 from ..services import SchoolError
+from .consent import consent_link
 
 
 def staff_required(view):
@@ -354,6 +355,7 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
         "consent_form": consent_form,
         "consent": getattr(pupil, "consent_record", None),
         "events": ConsentEvent.objects.filter(pupil=pupil).select_related("by")[:10],
+        "consent_link": consent_link(request, pupil=pupil, classroom=classroom),
     }
     return render(request, "schools/pupil_detail.html", context, status=400 if consent_form.errors else 200)
 

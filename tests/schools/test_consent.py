@@ -105,3 +105,45 @@ def test_bulk_consent_from_paper_slips(client, leader, classroom, pupils):
     assert ConsentRecord.objects.count() == 2
     dashboard = client.get(reverse("schools:classroom_detail", args=[classroom.pk]))
     assert dashboard.context["dashboard"].consent_missing == 1
+
+
+def test_a_family_gives_consent_online_with_the_teachers_link(client, leader, classroom, pupil):
+    client.force_login(leader)
+    page = client.get(reverse("schools:pupil_detail", args=[classroom.pk, pupil.pk]))
+    link = page.context["consent_link"]
+    client.logout()
+    path = link.removeprefix("http://testserver")
+    form = client.get(path)
+    assert form.status_code == 200 and pupil.display_name in form.content.decode()
+    only_parent = client.post(path, {"guardian_consent": "on"})
+    assert only_parent.status_code == 400
+    assert not ConsentRecord.objects.exists()
+    done = client.post(path, {"guardian_consent": "on", "pupil_assent": "on"})
+    assert done.status_code == 200
+    record = ConsentRecord.objects.get(pupil=pupil)
+    assert record.method == "online" and record.recorded_by is None
+    pupil.refresh_from_db()
+    assert pupil.may_store_learning_data
+
+
+def test_a_changed_or_expired_consent_link_records_nothing(client, leader, classroom, pupil, settings):
+    from django.core import signing
+
+    from schools.views import consent
+
+    token = signing.dumps({"pupil": pupil.pk, "class": classroom.pk}, salt=consent.SALT, compress=True)
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert (
+        client.post(
+            reverse("schools:consent_online", args=[tampered]), {"guardian_consent": "on", "pupil_assent": "on"}
+        ).status_code
+        == 404
+    )
+    other_salt = signing.dumps({"pupil": pupil.pk, "class": classroom.pk}, compress=True)
+    assert client.get(reverse("schools:consent_online", args=[other_salt])).status_code == 404
+    import time
+    from unittest import mock
+
+    with mock.patch.object(time, "time", return_value=time.time() + consent.MAX_AGE_SECONDS + 60):
+        assert client.get(reverse("schools:consent_online", args=[token])).status_code == 410
+    assert not ConsentRecord.objects.exists()

@@ -106,8 +106,9 @@ CASES = [
     ("classroom_archive", {}, "post", CLASS_STAFF),
     ("unassign", {}, "post", CLASS_STAFF),
 ]
-# Taking an id, but reached only through the pupil sign-in (tested in test_signin.py).
-SIGN_IN_ONLY = {"signin_secret"}
+# Taking an id, but reached only through the pupil sign-in (tested in test_signin.py), or a
+# signed token rather than an id (the family's consent link, tested in test_consent.py).
+SIGN_IN_ONLY = {"signin_secret", "consent_online"}
 
 
 def _kwargs(name, ids, extra):
