@@ -89,7 +89,7 @@ def _postgres_admin(url: str):
     name = parts.path.lstrip("/")
     if not name:
         raise SystemExit("The PostgreSQL URL needs a database name, e.g. .../bench_dashboard")
-    admin_url = urlunsplit((parts.scheme.replace("pgsql", "postgresql"), parts.netloc, "/postgres", parts.query, ""))
+    admin_url = urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))  # libpq's scheme
     return psycopg.connect(admin_url, autocommit=True), name
 
 
