@@ -2,7 +2,8 @@
 
 A secret is never stored: it is HMAC-SHA256(PUPIL_CREDENTIAL_KEY, the credential's random
 salt and kind), read as three pictures out of twelve or four digits. Checking recomputes it and
-compares in constant time (microseconds, where Django's password hasher costs ~0.2 s of CPU);
+compares in constant time (microseconds, where Django's password hasher costs 0.2-0.5 s of CPU
+here: see docs/benchmarks.md);
 after `PUPIL_SIGNIN_MAX_FAILURES` wrong tries in a row the pupil is locked out until a teacher
 resets the credential. Writes are keyword-only and atomic, like every service.
 """

@@ -254,12 +254,10 @@ def _question_text(block: dict) -> str:
     return value.get("question") or value.get("statement") or ""
 
 
-def _cell(progress: ContainerProgress, fails: int, passed: bool, due_on: date | None, today: date) -> Cell:
+def _cell(progress: ContainerProgress, stuck: bool, fails: int, due_on: date | None, today: date) -> Cell:
     if progress.is_complete:
         status = Status.DONE
-    elif (fails >= FAILS_BEFORE_HELP and not passed) or (
-        due_on and not progress.started and today > due_on + timedelta(days=DAYS_AFTER_DUE_BEFORE_HELP)
-    ):
+    elif stuck or (due_on and not progress.started and today > due_on + timedelta(days=DAYS_AFTER_DUE_BEFORE_HELP)):
         status = Status.NEEDS_HELP
     elif progress.started:
         status = Status.IN_PROGRESS
@@ -334,10 +332,11 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
             last_activity=last_activity.get(pupil.pk),
         )
         for column in columns:
-            keys = quiz_keys_by_course[column.course.path]
-            fails = sum(attempts.get((pupil.pk, key), (0, False))[0] for key in keys)
-            passed = all(attempts.get((pupil.pk, key), (0, False))[1] for key in keys) if keys else False
-            cell = _cell(progress[(pupil.pk, column.course.pk)], fails, passed, column.assignment.due_on, today)
+            tries = [attempts.get((pupil.pk, key), (0, False)) for key in quiz_keys_by_course[column.course.path]]
+            # Stuck: some quiz of the module failed twice and not passed since.
+            stuck = any(fails >= FAILS_BEFORE_HELP and not passed for fails, passed in tries)
+            fails = sum(fails for fails, _passed in tries)
+            cell = _cell(progress[(pupil.pk, column.course.pk)], stuck, fails, column.assignment.due_on, today)
             column.done += cell.status == Status.DONE
             row.cells.append(cell)
         table.append(row)
