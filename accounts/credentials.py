@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from hashlib import sha256
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -111,7 +111,14 @@ def check(*, credential: PupilCredential, answer: tuple[str, ...] | list[str]) -
         if rows.exclude(failed_attempts=0).update(failed_attempts=0) or rows.exists():
             return CheckResult(ok=True)
         return CheckResult(ok=False, locked=True)  # locked by a concurrent wrong try
-    rows.update(failed_attempts=F("failed_attempts") + 1)
-    rows.filter(failed_attempts__gte=limit).update(locked_at=timezone.now())
+    # One statement counts the try and locks at the limit, so nothing slips in between.
+    rows.update(
+        failed_attempts=F("failed_attempts") + 1,
+        locked_at=Case(
+            When(failed_attempts__gte=limit - 1, then=Value(timezone.now())),
+            default=None,
+            output_field=models.DateTimeField(),
+        ),
+    )
     credential.refresh_from_db(fields=["failed_attempts", "locked_at"])
     return CheckResult(ok=False, locked=credential.is_locked, tries_left=max(limit - credential.failed_attempts, 0))

@@ -1,6 +1,7 @@
 """Writes to learners' progress. Keyword-only, typed and atomic; views call these, nothing else
 writes a StepRecord."""
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -22,6 +23,15 @@ def _check(learner, page: Page) -> None:
         raise ValueError(f"{page!r} is not a progress step")
 
 
+def _lock_and_recheck(learner) -> None:
+    """Inside the write's transaction: lock the learner's row and read their consent again.
+    Withdrawing consent takes the same lock, so a step finished at that very moment is either
+    stored before the withdrawal deletes it, or not stored at all."""
+    locked = get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
+    if locked is None or not locked.may_store_learning_data:
+        raise ProgressNotRecorded("progress is not stored for this learner")
+
+
 def step_complete(*, learner, page: Page) -> tuple[StepRecord, bool]:
     """Mark `page` complete for `learner`; return the record and whether this call completed it.
 
@@ -30,6 +40,7 @@ def step_complete(*, learner, page: Page) -> tuple[StepRecord, bool]:
     _check(learner, page)
     now = timezone.now()
     with transaction.atomic():
+        _lock_and_recheck(learner)
         try:
             with transaction.atomic():
                 record = StepRecord.objects.create(
@@ -56,6 +67,7 @@ def step_score(*, learner, page: Page, fraction: float, completed: bool) -> Step
     now = timezone.now()
     value = 1.0 if completed else float(fraction)
     with transaction.atomic():
+        _lock_and_recheck(learner)
         try:
             with transaction.atomic():
                 return StepRecord.objects.create(

@@ -99,7 +99,9 @@ def load_school(*, seed: int = 2026) -> SchoolLoadResult:
     if existing is None:
         result.created = True
         _create(result, random.Random(seed))
-    pupil = User.objects.filter(display_name=DEMO_PUPIL, memberships__classroom__name="3A").first()
+    pupil = User.objects.filter(
+        display_name=DEMO_PUPIL, memberships__classroom__name="3A", memberships__school__name=DEMO_SCHOOL
+    ).first()
     if pupil and hasattr(pupil, "pupil_credential"):
         result.demo_code = Classroom.objects.get(memberships__user=pupil).class_code
         result.demo_secret = credentials.secret_of(pupil.pupil_credential)

@@ -58,10 +58,19 @@ def school_rows(school) -> list[list[str]]:
     return rows
 
 
+# A cell that starts with one of these is a formula to a spreadsheet program: a class or pupil
+# named "=HYPERLINK(...)" would run when the leader opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def csv_response(rows: list[list[str]], *, filename: str) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([[safe_cell(str(cell)) for cell in row] for row in rows])
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.credentials import PICTURES, PICTURES_IN_SECRET, PIN_DIGITS
 
-from .models import CLASS_CODE_LENGTH, Classroom, ConsentMethod, SchoolKind, normalise_code
+from .models import CLASS_CODE_LENGTH, Classroom, SchoolKind, normalise_code
 from .provinces import Province
 from .roster import CSV_COLUMNS
 
@@ -65,11 +65,11 @@ class RosterForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    """A paper slip the teacher holds. (Online consent is given by the family itself, through
+    the link on the pupil's page, never recorded by staff on their behalf.)"""
+
     pupil_assent = forms.BooleanField(label=_("The pupil agrees"), required=False)
     guardian_consent = forms.BooleanField(label=_("A parent or guardian agrees"), required=False)
-    method = forms.ChoiceField(
-        label=_("How consent was given"), choices=ConsentMethod.choices, initial=ConsentMethod.PAPER
-    )
     given_on = forms.DateField(
         label=_("Date on the slip"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
@@ -96,7 +96,7 @@ class BulkConsentForm(ConsentForm):
     pupil_assent = forms.BooleanField(label=_("Each of these pupils agrees"), required=False)
     guardian_consent = forms.BooleanField(label=_("A parent or guardian of each agrees"), required=False)
 
-    field_order = ["pupils", "pupil_assent", "guardian_consent", "method", "given_on"]
+    field_order = ["pupils", "pupil_assent", "guardian_consent", "given_on"]
 
     def __init__(self, *args, pupils, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CredentialKind
 
 from .provinces import Province
 
@@ -88,8 +91,8 @@ class Classroom(models.Model):
     sign_in_kind = models.CharField(
         _("new pupils sign in with"),
         max_length=10,
-        choices=[("pictures", _("Picture password")), ("pin", _("PIN"))],
-        default="pictures",
+        choices=CredentialKind.choices,
+        default=CredentialKind.PICTURES,
     )
     active = models.BooleanField(_("active"), default=True, help_text=_("Archived classes cannot sign in."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -101,7 +104,10 @@ class Classroom(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(grade__gte=1) & Q(grade__lte=12), name="schools_class_grade_1_to_12"),
             models.UniqueConstraint(
-                fields=["school", "name"], condition=Q(active=True), name="schools_class_name_unique_in_school"
+                "school", Lower("name"), condition=Q(active=True), name="schools_class_name_unique_in_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(sign_in_kind__in=CredentialKind.values), name="schools_class_sign_in_kind_valid"
             ),
         ]
 

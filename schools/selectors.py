@@ -30,19 +30,6 @@ DAYS_AFTER_DUE_BEFORE_HELP = 7
 # --- Who may see what -------------------------------------------------------------------------
 
 
-def led_schools(user) -> list[School]:
-    if not user.is_authenticated:
-        return []
-    return list(
-        School.objects.filter(
-            memberships__user=user,
-            memberships__role=MembershipRole.LEADER,
-            memberships__classroom=None,
-            memberships__approved=True,
-        )
-    )
-
-
 def staff_memberships(user) -> list[Membership]:
     """The schools an adult works in (approved or still waiting), with the school loaded."""
     if not user.is_authenticated or user.is_pupil:
@@ -62,9 +49,15 @@ def visible_classrooms(user, *, include_archived: bool = False):
     led = Membership.objects.filter(user=user, role=MembershipRole.LEADER, classroom=None, approved=True).values(
         "school_id"
     )
-    taught = Membership.objects.filter(user=user, role=MembershipRole.TEACHER, classroom__isnull=False).values(
-        "classroom_id"
+    # A class's teacher sees it only while still on the school's staff (removed staff lose it).
+    on_staff = (
+        Membership.objects.filter(user=user, classroom=None, approved=True)
+        .exclude(role=MembershipRole.PUPIL)
+        .values("school_id")
     )
+    taught = Membership.objects.filter(
+        user=user, role=MembershipRole.TEACHER, classroom__isnull=False, school_id__in=on_staff
+    ).values("classroom_id")
     classrooms = Classroom.objects.filter(Q(school_id__in=led) | Q(pk__in=taught)).select_related("school")
     if not include_archived:
         classrooms = classrooms.filter(active=True)
@@ -177,7 +170,7 @@ def localised_courses(courses) -> dict:
             translation_key__in=[c.translation_key for c in courses], locale__language_code=language
         )
     }
-    return {c.translation_key: local.get(c.translation_key, c) for c in courses}
+    return {c.translation_key: local.get(c.translation_key, c) for c in courses if c.translation_key in local or c.live}
 
 
 def assignable_courses(classroom: Classroom, *, all_ages: bool):
@@ -248,6 +241,16 @@ class ClassDashboard:
     def consent_missing(self) -> int:
         return sum(1 for row in self.rows if not row.consent)
 
+    @property
+    def with_consent(self) -> int:
+        """The pupils whose progress counts (and so the denominator of "done")."""
+        return len(self.rows) - self.consent_missing
+
+    @property
+    def needs_setting_up(self) -> bool:
+        """No pupils yet, no module yet, or not one consent yet: show the getting-started steps."""
+        return not self.rows or not self.columns or not self.with_consent
+
 
 def _question_text(block: dict) -> str:
     value = block.get("value") or {}
@@ -272,7 +275,7 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
     pupils = sorted_pupils(pupils_of(classroom))  # 1
     assignments = list(CourseAssignment.objects.filter(classroom=classroom).select_related("course"))  # 2
     courses = localised_courses(a.course for a in assignments)  # 3
-    columns = [Column(assignment=a, course=courses[a.course.translation_key]) for a in assignments]
+    columns = [Column(assignment=a, course=courses.get(a.course.translation_key, a.course)) for a in assignments]
     pupil_ids = [p.pk for p in pupils]
     steps, progress = group_progress(learner_ids=pupil_ids, containers=[c.course for c in columns])  # 4, 5
     quiz_type = ContentType.objects.get_for_model(QuizPage)  # cached after the first call
@@ -358,7 +361,7 @@ class SchoolCell:
 @dataclass
 class SchoolRow:
     classroom: Classroom
-    pupils: int
+    pupils: int  # with consent: the others' progress is not stored, so it cannot count
     consent_missing: int
     cells: list[SchoolCell] = field(default_factory=list)
 
@@ -373,24 +376,22 @@ def school_dashboard(*, school: School) -> list[SchoolRow]:
     )  # 2
     assignments = list(CourseAssignment.objects.filter(classroom__in=classrooms).select_related("course"))  # 3
     courses = localised_courses(a.course for a in assignments)  # 4
+    courses = {a.course.translation_key: courses.get(a.course.translation_key, a.course) for a in assignments}
     pupil_ids = [user_id for _class, user_id, _consent in memberships]
     _steps, progress = group_progress(learner_ids=pupil_ids, containers={a.course for a in assignments})  # 5, 6
     rows = []
     for classroom in classrooms:
         members = [(user_id, consent) for class_id, user_id, consent in memberships if class_id == classroom.pk]
-        row = SchoolRow(
-            classroom=classroom,
-            pupils=len(members),
-            consent_missing=sum(1 for _user, consent in members if not consent),
-        )
+        consenting = [user_id for user_id, consent in members if consent]
+        row = SchoolRow(classroom=classroom, pupils=len(consenting), consent_missing=len(members) - len(consenting))
         for assignment in (a for a in assignments if a.classroom_id == classroom.pk):
-            done = sum(1 for user_id, _c in members if progress[(user_id, assignment.course.pk)].is_complete)
+            done = sum(1 for user_id in consenting if progress[(user_id, assignment.course.pk)].is_complete)
             row.cells.append(
                 SchoolCell(
                     course=courses[assignment.course.translation_key],
                     due_on=assignment.due_on,
                     done=done,
-                    pupils=len(members),
+                    pupils=len(consenting),
                 )
             )
         rows.append(row)
@@ -421,6 +422,8 @@ def pupil_modules(*, pupil) -> list[MyModule]:
         ).select_related("course")
     )
     courses = localised_courses(a.course for a in assignments)
+    # A course unpublished since it was assigned is left out rather than linked to a 404.
+    assignments = [a for a in assignments if a.course.translation_key in courses]
     local = [courses[a.course.translation_key] for a in assignments]
     progress = containers_progress(learner=pupil, containers=local)
     return [

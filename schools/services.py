@@ -6,11 +6,12 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import credentials
-from accounts.models import Role, User
+from accounts.models import PupilCredential, Role, User
+from courses.models import CoursePage
 from progress.models import StepRecord
 from quizzes.models import QuizAttempt
 
@@ -27,22 +28,19 @@ from .models import (
     new_code,
     normalise_code,
 )
-from .roster import RosterPlan
+from .roster import RosterPlan, plan_from_text
 
 
 class SchoolError(Exception):
     """A request that cannot be carried out; the message says why and what to do."""
 
 
-def _with_unique_code(create, length: int):
-    # Codes are random; a collision is rare and simply retried with a new one.
-    for _attempt in range(10):
-        try:
-            with transaction.atomic():
-                return create(new_code(length))
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not find a free code")
+def _free_code(model, field: str, length: int) -> str:
+    # 31^6 and 31^8 codes: a clash is rare, and simply means drawing again.
+    while True:
+        code = new_code(length)
+        if not model.objects.filter(**{field: code}).exists():
+            return code
 
 
 # --- Schools and their staff ----------------------------------------------------------------
@@ -53,9 +51,11 @@ def school_create(*, founder: User, name: str, province: str, kind: str) -> Scho
     """A new school led by the adult who creates it."""
     if founder.is_pupil:
         raise SchoolError(_("Pupils cannot create a school."))
-    school = _with_unique_code(
-        lambda code: School.objects.create(name=name.strip(), province=province, kind=kind, staff_join_code=code),
-        JOIN_CODE_LENGTH,
+    school = School.objects.create(
+        name=name.strip(),
+        province=province,
+        kind=kind,
+        staff_join_code=_free_code(School, "staff_join_code", JOIN_CODE_LENGTH),
     )
     Membership.objects.create(user=founder, school=school, role=MembershipRole.LEADER)
     if founder.role == Role.TEACHER:
@@ -82,7 +82,10 @@ def school_join_request(*, user: User, code: str) -> Membership:
 
 @transaction.atomic
 def staff_decide(*, membership: Membership, approve: bool) -> None:
-    """A leader approves a join request, or declines it (the request is deleted)."""
+    """A leader approves a join request, or declines it (the request is deleted). Only a
+    pending request can be decided; a member of staff leaves through `staff_remove`."""
+    if membership.approved or membership.role != MembershipRole.TEACHER or membership.classroom_id:
+        raise SchoolError(_("This request was already decided. Reload the page to see the school's staff."))
     if approve:
         Membership.objects.filter(pk=membership.pk).update(approved=True)
     else:
@@ -113,13 +116,15 @@ def staff_make_leader(*, membership: Membership) -> None:
 def classroom_create(*, school: School, teacher: User, name: str, grade: int, sign_in_kind: str) -> Classroom:
     """A new class of the school, taught by `teacher`."""
     name = name.strip()
+    School.objects.select_for_update().filter(pk=school.pk).first()  # one class created at a time
     if Classroom.objects.filter(school=school, name__iexact=name, active=True).exists():
         raise SchoolError(_("The school already has a class called %(name)s: choose another name.") % {"name": name})
-    classroom = _with_unique_code(
-        lambda code: Classroom.objects.create(
-            school=school, name=name, grade=grade, sign_in_kind=sign_in_kind, class_code=code
-        ),
-        CLASS_CODE_LENGTH,
+    classroom = Classroom.objects.create(
+        school=school,
+        name=name,
+        grade=grade,
+        sign_in_kind=sign_in_kind,
+        class_code=_free_code(Classroom, "class_code", CLASS_CODE_LENGTH),
     )
     Membership.objects.create(user=teacher, school=school, classroom=classroom, role=MembershipRole.TEACHER)
     return classroom
@@ -143,14 +148,6 @@ def classroom_set_active(*, classroom: Classroom, active: bool) -> None:
         raise SchoolError(_("Another active class has this name: rename one of them first."))
     Classroom.objects.filter(pk=classroom.pk).update(active=active)
     classroom.active = active
-
-
-@transaction.atomic
-def teacher_add_to_class(*, classroom: Classroom, teacher: User) -> Membership:
-    membership, _created = Membership.objects.get_or_create(
-        user=teacher, school=classroom.school, classroom=classroom, defaults={"role": MembershipRole.TEACHER}
-    )
-    return membership
 
 
 # --- Pupils ---------------------------------------------------------------------------------
@@ -199,15 +196,25 @@ def roster_import(*, classroom: Classroom, plan: RosterPlan) -> list[User]:
 
 @transaction.atomic
 def pupil_rename(*, pupil: User, classroom: Classroom, name: str) -> None:
-    name = " ".join(name.split())
-    clash = User.objects.filter(
-        memberships__classroom=classroom, memberships__role=MembershipRole.PUPIL, display_name__iexact=name
-    ).exclude(pk=pupil.pk)
-    if not name:
+    """The same checks as adding a pupil: length, no contact details, unique in the class."""
+    others = set(
+        User.objects.filter(memberships__classroom=classroom, memberships__role=MembershipRole.PUPIL)
+        .exclude(pk=pupil.pk)
+        .values_list("display_name", flat=True)
+    )
+    plan = plan_from_text(name, existing_names=others)
+    if not plan.rows:
         raise SchoolError(_("Write the pupil's name."))
-    if clash.exists():
-        raise SchoolError(_("Another pupil in this class has this name: add something to tell them apart."))
-    User.objects.filter(pk=pupil.pk).update(display_name=name)
+    if not plan.ok:
+        raise SchoolError(" ".join(plan.rows[0].errors))
+    User.objects.filter(pk=pupil.pk).update(display_name=plan.rows[0].name)
+
+
+def class_unlock_all(*, classroom: Classroom) -> int:
+    """Unlock every locked-out pupil of the class (same cards); returns how many."""
+    return PupilCredential.objects.filter(
+        user__memberships__classroom=classroom, user__memberships__role=MembershipRole.PUPIL, locked_at__isnull=False
+    ).update(failed_attempts=0, locked_at=None)
 
 
 @transaction.atomic
@@ -279,10 +286,12 @@ def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
 
 
 @transaction.atomic
-def course_assign(*, classroom: Classroom, course, due_on: date | None, by: User) -> CourseAssignment:
+def course_assign(*, classroom: Classroom, course: CoursePage, due_on: date | None, by: User) -> CourseAssignment:
     """Put a course on the class's list (or change its due date). Any language version of the
     course may be given; the class is assigned the course itself, shown in each reader's
     language."""
+    # Lock the class: two teachers assigning the Vietnamese and English page at once make one row.
+    Classroom.objects.select_for_update().filter(pk=classroom.pk).first()
     existing = CourseAssignment.objects.filter(
         classroom=classroom, course__translation_key=course.translation_key
     ).first()

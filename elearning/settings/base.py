@@ -189,6 +189,11 @@ PUPIL_SIGNIN_MAX_FAILURES = env.int("PUPIL_SIGNIN_MAX_FAILURES", default=5)
 # Wrong class codes one IP address may type in 10 minutes (a whole class behind one school IP
 # types the right code; guessing codes is what this stops).
 CLASS_CODE_MAX_FAILURES_PER_IP = env.int("CLASS_CODE_MAX_FAILURES_PER_IP", default=30)
+# Pupils share phones and tablets: their sessions last this long (adults keep Django's default).
+PUPIL_SESSION_SECONDS = env.int("PUPIL_SESSION_SECONDS", default=4 * 60 * 60)
+# Behind a reverse proxy every request comes from the proxy's address: tell allauth (and so the
+# per-IP limits, pupils' class codes included) how many proxies set X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="An toàn trên mạng")

@@ -14,14 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .. import selectors, services
-from ..models import Classroom, ConsentMethod
+from ..models import Classroom, ConsentEvent, ConsentMethod
 
 SALT = "schools.consent-online"
 MAX_AGE_SECONDS = 30 * 24 * 60 * 60
 
 
 def consent_link(request, *, pupil, classroom) -> str:
-    token = signing.dumps({"pupil": pupil.pk, "class": classroom.pk}, salt=SALT, compress=True)
+    token = signing.dumps(
+        {"pupil": pupil.pk, "class": classroom.pk, "since": timezone.now().isoformat()}, salt=SALT, compress=True
+    )
     return request.build_absolute_uri(reverse("schools:consent_online", args=[token]))
 
 
@@ -49,6 +51,12 @@ def consent_online(request, token: str):
     pupil = selectors.pupils_of(classroom).filter(pk=data.get("pupil")).first() if classroom else None
     if pupil is None:
         return render(request, "schools/consent_online.html", {"problem": "invalid"}, status=404)
+    # A withdrawal after the link was made ends the link: the family asked to stop.
+    since = data.get("since", "")
+    if ConsentEvent.objects.filter(
+        pupil=pupil, action=ConsentEvent.Action.WITHDRAWN, at__gte=since or "1970-01-01"
+    ).exists():
+        return render(request, "schools/consent_online.html", {"problem": "withdrawn"}, status=410)
     form = OnlineConsentForm(request.POST or None)
     done = pupil.learning_data_consent
     if request.method == "POST" and not done and form.is_valid():

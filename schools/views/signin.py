@@ -49,22 +49,23 @@ def _session_classroom(request) -> Classroom | None:
 def class_code(request):
     form = ClassCodeForm(request.POST or None)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
+        # The right code always works; only unknown codes count against this IP address.
+        classroom = Classroom.objects.filter(class_code=form.cleaned_data["code"], active=True).first()
+        if classroom:
+            request.session[SESSION_KEY] = classroom.pk
+            return redirect("schools:signin_names")
         key = _ip_key(request)
         if cache.get(key, 0) >= settings.CLASS_CODE_MAX_FAILURES_PER_IP:
             error = _("Too many wrong class codes were typed here. Wait ten minutes, or ask your teacher.")
             return render(request, "schools/signin_code.html", {"form": ClassCodeForm(), "error": error}, status=429)
-        if form.is_valid():
-            classroom = Classroom.objects.filter(class_code=form.cleaned_data["code"], active=True).first()
-            if classroom:
-                request.session[SESSION_KEY] = classroom.pk
-                return redirect("schools:signin_names")
-            form.add_error("code", _("No class has this code. Look at your card, or ask your teacher."))
-        cache.add(key, 0, CODE_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, CODE_WINDOW_SECONDS)
+        if not cache.add(key, 1, CODE_WINDOW_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between the two calls
+                cache.set(key, 1, CODE_WINDOW_SECONDS)
+        form.add_error("code", _("No class has this code. Look at your card, or ask your teacher."))
+    if form.errors:
         status = 400
     return render(request, "schools/signin_code.html", {"form": form}, status=status)
 
@@ -99,6 +100,8 @@ def enter_secret(request, pupil_id: int):
             result = credentials.check(credential=credential, answer=form.answer())
             if result.ok:
                 login(request, pupil, backend="django.contrib.auth.backends.ModelBackend")
+                # Phones are shared: a pupil's session ends after a school morning, or sooner on "Log out".
+                request.session.set_expiry(settings.PUPIL_SESSION_SECONDS)
                 return redirect("schools:my_modules")
             if result.locked:
                 status = 423

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,8 +32,8 @@ from ..forms import (
     RosterForm,
     SchoolForm,
 )
-from ..models import ConsentEvent, Membership, MembershipRole
-from ..roster import plan_from_csv, plan_from_text
+from ..models import ConsentEvent, ConsentMethod, Membership, MembershipRole
+from ..roster import MAX_CSV_BYTES, plan_from_csv, plan_from_text
 from ..services import SchoolError
 from .consent import consent_link
 
@@ -58,10 +58,11 @@ def staff_required(view):
 @staff_required
 def staff_home(request):
     memberships = selectors.staff_memberships(request.user)
+    # Archived classes stay listed (last): a family may withdraw consent after the school year.
     classrooms = list(
-        selectors.visible_classrooms(request.user).annotate(
-            pupil_count=Count("memberships", filter=Q(memberships__role=MembershipRole.PUPIL))
-        )
+        selectors.visible_classrooms(request.user, include_archived=True)
+        .order_by("-active", "grade", "name")
+        .annotate(pupil_count=Count("memberships", filter=Q(memberships__role=MembershipRole.PUPIL)))
     )
     schools = [
         {"membership": m, "classrooms": [c for c in classrooms if c.school_id == m.school_id]} for m in memberships
@@ -115,7 +116,11 @@ def school_detail(request, school_id: int):
             .order_by("approved", "user__display_name")
         )
     else:
-        context["classrooms"] = selectors.visible_classrooms(request.user).filter(school=school)
+        context["classrooms"] = (
+            selectors.visible_classrooms(request.user, include_archived=True)
+            .filter(school=school)
+            .order_by("-active", "grade", "name")
+        )
     return render(request, "schools/school_detail.html", context)
 
 
@@ -139,7 +144,7 @@ def school_staff_action(request, school_id: int, membership_id: int, action: str
             services.staff_make_leader(membership=member)
             messages.success(request, _("%(name)s is now a leader of the school.") % {"name": name})
         else:
-            raise PermissionDenied
+            raise Http404
     except SchoolError as error:
         messages.error(request, str(error))
     return redirect("schools:school_detail", school_id=school.pk)
@@ -267,7 +272,8 @@ def roster_add(request, classroom_id: int):
         existing = _existing_names(classroom)
         upload = form.cleaned_data.get("csv_file")
         if upload:
-            data = upload.read()
+            # Read no more than a class list can be; the plan refuses anything larger.
+            data = upload.read(MAX_CSV_BYTES + 1)
             plan = plan_from_csv(data, existing_names=existing)
             source, payload = "csv", data.decode("utf-8-sig", errors="replace")
         else:
@@ -280,10 +286,21 @@ def roster_add(request, classroom_id: int):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def classroom_pupils(request, classroom_id: int):
     classroom = selectors.classroom_for_staff(user=request.user, classroom_id=classroom_id)
+    if request.method == "POST" and request.POST.get("action") == "unlock_all":
+        count = services.class_unlock_all(classroom=classroom)
+        messages.success(
+            request,
+            ngettext("%(count)s pupil can sign in again.", "%(count)s pupils can sign in again.", count)
+            % {"count": count},
+        )
+        return redirect("schools:classroom_pupils", classroom_id=classroom.pk)
     pupils = selectors.sorted_pupils(selectors.pupils_of(classroom))
-    return render(request, "schools/classroom_pupils.html", {"classroom": classroom, "pupils": pupils})
+    locked = sum(1 for p in pupils if getattr(p, "pupil_credential", None) and p.pupil_credential.is_locked)
+    context = {"classroom": classroom, "pupils": pupils, "locked_count": locked}
+    return render(request, "schools/classroom_pupils.html", context)
 
 
 @staff_required
@@ -311,7 +328,9 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
         action = request.POST.get("action")
         here = redirect("schools:pupil_detail", classroom_id=classroom.pk, pupil_id=pupil.pk)
         if action == "consent" and consent_form.is_valid():
-            services.consent_record(pupil=pupil, by=request.user, **consent_form.cleaned_data)
+            services.consent_record(
+                pupil=pupil, by=request.user, method=ConsentMethod.PAPER, **consent_form.cleaned_data
+            )
             messages.success(request, _("Consent is recorded: %(name)s's progress is now saved.") % {"name": pupil})
             return here
         if action == "withdraw":
@@ -347,6 +366,8 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
             services.pupil_delete(pupil=pupil)
             messages.success(request, _("The pupil and everything stored about them are deleted."))
             return redirect("schools:classroom_pupils", classroom_id=classroom.pk)
+        if action not in ("consent",):
+            return HttpResponseBadRequest(_("Unknown action."))
     credential = getattr(pupil, "pupil_credential", None)
     context = {
         "classroom": classroom,
@@ -374,7 +395,7 @@ def consent_bulk(request, classroom_id: int):
                 pupil=pupil,
                 pupil_assent=data["pupil_assent"],
                 guardian_consent=data["guardian_consent"],
-                method=data["method"],
+                method=ConsentMethod.PAPER,
                 given_on=data["given_on"],
                 by=request.user,
             )
@@ -428,7 +449,7 @@ def assign(request, classroom_id: int):
         "assignments": classroom.assignments.select_related("course"),
         "today": timezone.localdate(),
     }
-    return render(request, "schools/assign.html", context, status=400 if form.errors or outside else 200)
+    return render(request, "schools/assign.html", context, status=400 if form.errors else 200)
 
 
 @staff_required

@@ -81,7 +81,7 @@ def test_a_signed_in_learner_finishes_a_lesson_and_sees_the_course_progress_move
 
     page.get_by_role("link", name="Bắt đầu bài học đầu tiên").click()
     page.get_by_role("button", name="Em đã học xong").click()
-    expect(page.locator(".messages")).to_contain_text("Tiến độ của em đã được lưu")
+    expect(page.locator(".message")).to_contain_text("Tiến độ của em đã được lưu")
     expect(page.locator(".lesson-meta")).to_contain_text("Bài 2/3")  # on to the next lesson
 
     page.goto(course_url)

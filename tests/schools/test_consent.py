@@ -147,3 +147,27 @@ def test_a_changed_or_expired_consent_link_records_nothing(client, leader, class
     with mock.patch.object(time, "time", return_value=time.time() + consent.MAX_AGE_SECONDS + 60):
         assert client.get(reverse("schools:consent_online", args=[token])).status_code == 410
     assert not ConsentRecord.objects.exists()
+
+
+def test_a_consent_link_made_before_a_withdrawal_no_longer_works(client, leader, classroom, pupil):
+    client.force_login(leader)
+    link = client.get(reverse("schools:pupil_detail", args=[classroom.pk, pupil.pk])).context["consent_link"]
+    _consent(pupil, leader)
+    services.consent_withdraw(pupil=pupil, by=leader)
+    client.logout()
+    path = link.removeprefix("http://testserver")
+    response = client.post(path, {"guardian_consent": "on", "pupil_assent": "on"})
+    assert response.status_code == 410
+    assert not ConsentRecord.objects.filter(pupil=pupil).exists()
+
+
+def test_a_step_finished_as_consent_is_withdrawn_is_not_stored(pupil, leader, lessons):
+    """The request loaded the pupil (with consent) before the withdrawal committed."""
+    _consent(pupil, leader)
+    pupil.refresh_from_db()
+    stale = type(pupil).objects.get(pk=pupil.pk)
+    services.consent_withdraw(pupil=pupil, by=leader)
+    assert stale.learning_data_consent  # what the request still believes
+    with pytest.raises(ProgressNotRecorded):
+        step_complete(learner=stale, page=lessons[0])
+    assert not StepRecord.objects.filter(learner=pupil).exists()

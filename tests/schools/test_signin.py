@@ -99,6 +99,7 @@ def test_guessing_class_codes_is_limited_per_ip_but_the_right_code_is_not(client
     for _ in range(3):
         client.post(reverse("schools:signin"), {"code": "ZZZZZZ"})
     assert client.post(reverse("schools:signin"), {"code": "ZZZZZZ"}).status_code == 429
+    assert client.post(reverse("schools:signin"), {"code": classroom.class_code}).status_code == 302
 
 
 def test_archived_class_cannot_sign_in(client, classroom, pupil):
@@ -124,3 +125,9 @@ def test_pupil_sign_in_is_not_throttled_by_allauth_per_ip_limits(client, classro
             url = _to_secret_page(client, classroom, pupil)
             assert client.post(url, picture_post(pupil)).status_code == 302
             client.logout()
+
+
+def test_a_pupils_session_ends_after_a_school_morning(client, classroom, pupil, settings):
+    url = _to_secret_page(client, classroom, pupil)
+    client.post(url, picture_post(pupil))
+    assert client.session.get_expiry_age() == settings.PUPIL_SESSION_SECONDS <= 4 * 60 * 60

@@ -81,7 +81,7 @@ def test_assigning_outside_the_age_band_asks_first(client, leader, classroom, co
     assert course.title not in listing  # filtered to the class's age band by default
     assert course.title in client.get(url + "?all=1").content.decode()
     warned = client.post(url, {"course": course.pk, "all": "1"})
-    assert warned.status_code == 400 and "6-8" in warned.content.decode()
+    assert warned.status_code == 200 and "6-8" in warned.content.decode()  # a question, not an error
     assert not CourseAssignment.objects.exists()
     client.post(url, {"course": course.pk, "all": "1", "outside_ok": "1", "due_on": "2030-01-31"})
     assignment = CourseAssignment.objects.get()
@@ -114,3 +114,25 @@ def test_teacher_resets_a_locked_out_pupil(client, leader, classroom, pupil):
     client.post(url, {"action": "unlock"})
     pupil.pupil_credential.refresh_from_db()
     assert not pupil.pupil_credential.is_locked
+
+
+def test_a_decided_request_cannot_be_declined_later(client, school, leader, other_teacher):
+    """A stale "Decline" button must not take an approved teacher off the staff while they keep
+    their classes: members leave through "Remove from the school"."""
+    membership = Membership.objects.get(user=other_teacher, classroom=None)
+    client.force_login(leader)
+    client.post(reverse("schools:school_staff_action", args=[school.pk, membership.pk, "decline"]))
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    client.post(reverse("schools:school_staff_action", args=[school.pk, membership.pk, "remove"]))
+    client.force_login(other_teacher)
+    seven_b = Classroom.objects.get(name="7B")
+    assert client.get(reverse("schools:classroom_detail", args=[seven_b.pk])).status_code == 404
+
+
+def test_renaming_a_pupil_checks_the_name_like_adding_one(school, classroom, pupils):
+    for bad in ("", "An 0912 345 678", "x" * 101, "trần thị bình"):
+        with pytest.raises(services.SchoolError):
+            services.pupil_rename(pupil=pupils[0], classroom=classroom, name=bad)
+    services.pupil_rename(pupil=pupils[0], classroom=classroom, name="  Nguyễn  Văn  An B ")
+    pupils[0].refresh_from_db()
+    assert pupils[0].display_name == "Nguyễn Văn An B"

@@ -16,6 +16,7 @@
     slots.textContent = "";
     for (var i = 0; i < rows.length; i++) {
       var slot = document.createElement("span");
+      slot.setAttribute("aria-hidden", "true");
       slot.className = "picture-slot" + (chosen[i] ? " picture-slot--filled" : "");
       slot.textContent = chosen[i] ? "●" : "○";
       slots.appendChild(slot);
