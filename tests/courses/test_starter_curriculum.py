@@ -65,6 +65,21 @@ def test_load_demo_builds_the_bilingual_curriculum_once(client):
     call_command("load_demo")
     assert (Page.objects.count(), Translation.objects.count()) == counts
 
+    # The demo school (DEMO_ACCOUNTS is on here): classes of grades 3, 7 and 10 with 25+ pupils,
+    # a few still without consent, modules assigned, and progress the dashboards can show.
+    from schools.demo import DEMO_SCHOOL
+    from schools.models import School
+    from schools.selectors import class_dashboard
+
+    school = School.objects.get(name=DEMO_SCHOOL)
+    assert sorted(school.classrooms.values_list("grade", flat=True)) == [3, 7, 10]
+    for classroom in school.classrooms.all():
+        dashboard = class_dashboard(classroom=classroom)
+        assert len(dashboard.rows) >= 25 and 0 < dashboard.consent_missing < 5
+        assert len(dashboard.columns) >= 4
+        statuses = {cell.status for row in dashboard.rows if row.consent for cell in row.cells}
+        assert statuses == {"done", "in_progress", "not_started", "needs_help"}, classroom
+
     vi, en = Locale.objects.get(language_code="vi"), Locale.objects.get(language_code="en")
     for locale in (vi, en):
         courses = CoursePage.objects.live().filter(locale=locale)
