@@ -303,8 +303,10 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
         for r in answer_rows:
             hard.setdefault(r["attempt__quiz__translation_key"], []).append(r)
         language = translation.get_language() or "vi"
-        quizzes = QuizPage.objects.filter(translation_key__in=quiz_keys).filter(locale__language_code=language)  # 8
-        for quiz in quizzes:
+        # Every language version (a translation keeps its blocks' ids); the reader's language last,
+        # so its wording wins and a missing translation still leaves the question readable.
+        quizzes = QuizPage.objects.filter(translation_key__in=quiz_keys).select_related("locale")  # 8
+        for quiz in sorted(quizzes, key=lambda q: q.locale.language_code == language):
             for block in quiz.questions.raw_data:
                 questions[block["id"]] = _question_text(block)
 

@@ -4,7 +4,7 @@ from accounts import credentials
 from schools import services
 from schools.roster import plan_from_text
 from tests.factories import AdultFactory
-from tests.quizzes.conftest import quiz  # noqa: F401  (the fixture module's quiz, for these tests too)
+from tests.quizzes.conftest import en_quiz, quiz  # noqa: F401  (the fixture module's quiz, for these tests too)
 
 
 @pytest.fixture

@@ -174,3 +174,19 @@ def test_csv_cells_never_start_a_formula(client, classroom, pupils, leader, assi
     response = client.get(reverse("schools:classroom_export", args=[classroom.pk]))
     names = [row[0] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))]
     assert "'=HYPERLINK(1)" in names and "=HYPERLINK(1)" not in names
+
+
+def test_hardest_questions_are_worded_in_the_readers_language(
+    client, classroom, pupils, leader, quiz, en_quiz, assigned
+):
+    from django.utils import translation
+
+    _consent_all(pupils[:1], leader)
+    _attempt(pupils[0], en_quiz, 0.0)  # answered in English: the same questions (same block ids)
+    with translation.override("vi"):
+        vi_text = selectors.class_dashboard(classroom=classroom).columns[0].hardest[0].text
+    with translation.override("en"):
+        en_text = selectors.class_dashboard(classroom=classroom).columns[0].hardest[0].text
+    vietnamese = {b["id"]: b for b in quiz.questions.raw_data}
+    assert vi_text != en_text
+    assert any(vi_text in (b["value"].get("question"), b["value"].get("statement")) for b in vietnamese.values())
