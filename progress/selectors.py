@@ -79,12 +79,8 @@ def container_progress(*, learner, container: Page) -> ContainerProgress:
     return ContainerProgress(steps=[_status(p, records) for p in pages])
 
 
-def containers_progress(*, learner, containers) -> dict[int, ContainerProgress]:
-    """Progress for many containers at once (a catalogue page), keyed by container id, in two
-    queries whatever their number. Steps are plain `Page`s here, not specific ones."""
-    containers = list(containers)
-    if not containers:
-        return {}
+def _steps_by_container(containers: list[Page]) -> tuple[list[Page], dict[str, list[Page]]]:
+    """The live steps under each container (plain `Page`s, in tree order), in one query."""
     by_parent: dict[str, list[Page]] = {c.path: [] for c in containers}
     children = Q()
     for container in containers:
@@ -92,6 +88,16 @@ def containers_progress(*, learner, containers) -> dict[int, ContainerProgress]:
     step_list = list(Page.objects.live().type(*step_models()).filter(children).order_by("path"))
     for step in step_list:
         by_parent[step.path[: -Page.steplen]].append(step)
+    return step_list, by_parent
+
+
+def containers_progress(*, learner, containers) -> dict[int, ContainerProgress]:
+    """Progress for many containers at once (a catalogue page), keyed by container id, in two
+    queries whatever their number. Steps are plain `Page`s here, not specific ones."""
+    containers = list(containers)
+    if not containers:
+        return {}
+    step_list, by_parent = _steps_by_container(containers)
     records = _records(learner, [s.translation_key for s in step_list])
     return {c.pk: ContainerProgress(steps=[_status(s, records) for s in by_parent[c.path]]) for c in containers}
 
@@ -108,13 +114,7 @@ def group_progress(*, learner_ids, containers) -> tuple[list[Page], dict[tuple[i
     learner_ids = list(learner_ids)
     if not containers:
         return [], {}
-    by_parent: dict[str, list[Page]] = {c.path: [] for c in containers}
-    children = Q()
-    for container in containers:
-        children |= Q(path__startswith=container.path, depth=container.depth + 1)
-    step_list = list(Page.objects.live().type(*step_models()).filter(children).order_by("path"))
-    for step in step_list:
-        by_parent[step.path[: -Page.steplen]].append(step)
+    step_list, by_parent = _steps_by_container(containers)
     records: dict[int, dict] = {learner_id: {} for learner_id in learner_ids}
     if learner_ids and step_list:
         rows = StepRecord.objects.filter(

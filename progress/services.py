@@ -23,7 +23,7 @@ def _check(learner, page: Page) -> None:
         raise ValueError(f"{page!r} is not a progress step")
 
 
-def _lock_and_recheck(learner) -> None:
+def lock_learner_for_write(learner) -> None:
     """Inside the write's transaction: lock the learner's row and read their consent again.
     Withdrawing consent takes the same lock, so a step finished at that very moment is either
     stored before the withdrawal deletes it, or not stored at all."""
@@ -40,7 +40,7 @@ def step_complete(*, learner, page: Page) -> tuple[StepRecord, bool]:
     _check(learner, page)
     now = timezone.now()
     with transaction.atomic():
-        _lock_and_recheck(learner)
+        lock_learner_for_write(learner)
         try:
             with transaction.atomic():
                 record = StepRecord.objects.create(
@@ -67,7 +67,7 @@ def step_score(*, learner, page: Page, fraction: float, completed: bool) -> Step
     now = timezone.now()
     value = 1.0 if completed else float(fraction)
     with transaction.atomic():
-        _lock_and_recheck(learner)
+        lock_learner_for_write(learner)
         try:
             with transaction.atomic():
                 return StepRecord.objects.create(

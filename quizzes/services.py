@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from progress import services as progress_services
@@ -49,11 +48,9 @@ def attempt_submit(
     questions = questions_of(quiz)
     result = grade_answers(quiz=quiz, answers=answers)
     with transaction.atomic():
-        # One learner's submissions queue up (PostgreSQL row lock; SQLite writes one at a time).
-        locked = get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
-        # Consent may have been withdrawn since the request began (the withdrawal holds this lock).
-        if locked is None or not locked.may_store_learning_data:
-            raise progress_services.ProgressNotRecorded("attempts are not stored for this learner")
+        # One learner's submissions queue up (PostgreSQL row lock; SQLite writes one at a time),
+        # and consent withdrawn meanwhile is seen.
+        progress_services.lock_learner_for_write(learner)
         existing = QuizAttempt.objects.filter(learner=learner, submission_key=submission_key).first()
         if existing:
             return existing, False

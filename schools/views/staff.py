@@ -438,7 +438,8 @@ def assign(request, classroom_id: int):
                 request, _("“%(course)s” is assigned to %(class)s.") % {"course": course.title, "class": classroom}
             )
             return redirect("schools:classroom_detail", classroom_id=classroom.pk)
-    assigned = {a.course.translation_key for a in classroom.assignments.select_related("course")}
+    assignments = list(classroom.assignments.select_related("course"))
+    assigned = {a.course.translation_key for a in assignments}
     context = {
         "classroom": classroom,
         "form": form,
@@ -446,7 +447,7 @@ def assign(request, classroom_id: int):
         "all_ages": all_ages,
         "assigned": assigned,
         "outside": outside,
-        "assignments": classroom.assignments.select_related("course"),
+        "assignments": assignments,
         "today": timezone.localdate(),
     }
     return render(request, "schools/assign.html", context, status=400 if form.errors else 200)
