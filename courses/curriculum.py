@@ -56,6 +56,7 @@ SHARED_COURSE_KEYS = (
     "cover",
     "issues_certificate",
     "certificate_minimum_minutes",
+    "certificate_valid_years",
 )
 SHARED_LESSON_KEYS = ("sensitive", "minutes")
 

@@ -151,6 +151,7 @@ def course_page(module: Module, language: str) -> CoursePage:
         cover_image=cover,
         issues_certificate=bool(vi.get("issues_certificate")),
         certificate_minimum_minutes=vi.get("certificate_minimum_minutes") or 0,
+        certificate_valid_years=vi.get("certificate_valid_years") or 0,
         editor_notes="\n".join(vi.get("sources") or []),
     )
 

@@ -145,6 +145,11 @@ class CoursePage(Page):
         default=0,
         help_text=_("0 for no minimum. Counted from the first step started to the last completed."),
     )
+    certificate_valid_years = models.PositiveSmallIntegerField(
+        _("certificate valid for (years)"),
+        default=0,
+        help_text=_("0 if it never expires; otherwise learners take a refresher after this many years."),
+    )
     editor_notes = models.TextField(
         _("notes for editors"), blank=True, help_text=_("Sources and remarks; never shown to learners.")
     )
@@ -157,7 +162,10 @@ class CoursePage(Page):
         FieldPanel("objectives"),
         FieldPanel("cover_image"),
         MultiFieldPanel(
-            [FieldPanel("issues_certificate"), FieldPanel("certificate_minimum_minutes")],
+            [
+                FieldPanel("issues_certificate"),
+                FieldRowPanel([FieldPanel("certificate_minimum_minutes"), FieldPanel("certificate_valid_years")]),
+            ],
             heading=_("Certificate"),
         ),
         FieldPanel("editor_notes"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from .models import StepRecord
+from .signals import send_step_completed
 from .steps import ProgressStep
 
 
@@ -37,6 +38,13 @@ def step_complete(*, learner, page: Page) -> tuple[StepRecord, bool]:
 
     Idempotent: a second call, or two concurrent calls (a double-tapped button), leave one
     record completed once, at the time of the first."""
+    record, completed_now = _step_complete(learner=learner, page=page)
+    if completed_now:
+        send_step_completed(learner=learner, page=page)
+    return record, completed_now
+
+
+def _step_complete(*, learner, page: Page) -> tuple[StepRecord, bool]:
     _check(learner, page)
     now = timezone.now()
     with transaction.atomic():
@@ -70,7 +78,7 @@ def step_score(*, learner, page: Page, fraction: float, completed: bool) -> Step
         lock_learner_for_write(learner)
         try:
             with transaction.atomic():
-                return StepRecord.objects.create(
+                record = StepRecord.objects.create(
                     learner=learner,
                     page=page,
                     step_key=page.translation_key,
@@ -78,9 +86,11 @@ def step_score(*, learner, page: Page, fraction: float, completed: bool) -> Step
                     completed_at=now if completed else None,
                 )
         except IntegrityError:
-            pass
-        changes = {"progress": Greatest(F("progress"), Value(value)), "page": page, "updated_at": now}
-        if completed:
-            changes["completed_at"] = Coalesce(F("completed_at"), Value(now))
-        StepRecord.objects.filter(learner=learner, step_key=page.translation_key).update(**changes)
-        return StepRecord.objects.get(learner=learner, step_key=page.translation_key)
+            changes = {"progress": Greatest(F("progress"), Value(value)), "page": page, "updated_at": now}
+            if completed:
+                changes["completed_at"] = Coalesce(F("completed_at"), Value(now))
+            StepRecord.objects.filter(learner=learner, step_key=page.translation_key).update(**changes)
+            record = StepRecord.objects.get(learner=learner, step_key=page.translation_key)
+    if completed:
+        send_step_completed(learner=learner, page=page)
+    return record

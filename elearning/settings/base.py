@@ -194,6 +194,8 @@ PUPIL_SESSION_SECONDS = env.int("PUPIL_SESSION_SECONDS", default=4 * 60 * 60)
 # Behind a reverse proxy every request comes from the proxy's address: tell allauth (and so the
 # per-IP limits, pupils' class codes included) how many proxies set X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Certificate look-ups (/certificates/verify/<code>/) one IP address may make in a minute.
+CERTIFICATE_VERIFY_PER_MINUTE = env.int("CERTIFICATE_VERIFY_PER_MINUTE", default=30)
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="An toàn trên mạng")

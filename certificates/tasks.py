@@ -1,0 +1,64 @@
+"""Background work of certificates: rendering a PDF once, and building ZIP exports. Immediate
+in development, RQ workers at scale; arguments are plain ids."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def render_certificate_pdf(certificate_id: int, force: bool = False) -> bool:
+    """Render and store the certificate's PDF; returns whether a file was written. Without
+    `force`, a certificate that already has its PDF keeps it (the PDF is frozen at issue)."""
+    from .models import Certificate
+    from .pdf import certificate_pdf
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None or (certificate.pdf and not force):
+        return False
+    data = certificate_pdf(certificate)
+    old_name = certificate.pdf.name if certificate.pdf else ""
+    storage = certificate.pdf.storage
+    with transaction.atomic():
+        certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(data), save=False)
+        certificate.pdf_rendered_at = timezone.now()
+        certificate.save(update_fields=["pdf", "pdf_rendered_at"])
+    if old_name and old_name != certificate.pdf.name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return True
+
+
+@task()
+def build_export(export_id: int) -> str:
+    """Zip the PDFs of an export's certificates (rendering any that are missing)."""
+    from .models import Certificate, CertificateExport
+    from .pdf import certificate_pdf
+
+    export = CertificateExport.objects.get(pk=export_id)
+    buffer = io.BytesIO()
+    try:
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for certificate in Certificate.objects.filter(pk__in=export.certificate_ids).iterator():
+                if certificate.pdf:
+                    with certificate.pdf.open("rb") as handle:
+                        data = handle.read()
+                else:
+                    data = certificate_pdf(certificate)
+                archive.writestr(f"{certificate.display_code}.pdf", data)
+        export.file.save(f"certificates-{export.pk}.zip", ContentFile(buffer.getvalue()), save=False)
+        export.state = CertificateExport.State.READY
+    except Exception:
+        logger.exception("certificate export %s failed", export_id)
+        export.state = CertificateExport.State.FAILED
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "state", "finished_at"])
+    return export.state
