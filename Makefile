@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint catalogs messages clean-venv browser-deps
+.PHONY: setup run test lint catalogs messages clean-venv browser-deps pdf-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 
-setup: $(VENV)/.installed node_modules/.installed catalogs
+setup: $(VENV)/.installed node_modules/.installed catalogs pdf-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
@@ -46,6 +46,19 @@ lint: $(VENV)/.installed
 # For developers: re-extract the message catalogs after changing strings, then translate them.
 messages: $(VENV)/.installed
 	$(PY) scripts/catalogs.py update
+
+# Debian packages that no wheel provides: pdftotext (poppler-utils), which the certificate tests
+# read PDFs with, and HarfBuzz's font subsetter, which WeasyPrint embeds fonts with (without it
+# WeasyPrint falls back to fontTools, slower, with a warning per PDF). Installed when missing
+# and run as root (CI); otherwise a hint is printed and set-up goes on.
+pdf-deps:
+	@if ! command -v pdftotext >/dev/null || ! ldconfig -p | grep -q libharfbuzz-subset; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils libharfbuzz-subset0 >/dev/null; \
+		else \
+			echo "Missing Debian packages: run 'apt-get install poppler-utils libharfbuzz-subset0' as root."; \
+		fi; \
+	fi
 
 # Debian's Chromium for the browser tests (needs root; CI runs it).
 browser-deps:

@@ -113,7 +113,7 @@ def build_context(facts: Facts, template: CertificateTemplate | None, *, for_pdf
         }
         if template is None:
             title = _("Certificate of completion")
-            text = _("{name} has completed the course {course} ({hours} hours of study) on {date}.")
+            text = _("completed this training course ({hours} hours of study) and passed its assessment on {date}:")
         else:
             title, text = template.title, template.text
         url = verify_url(facts.code, facts.language)
