@@ -33,11 +33,12 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def certificate_issue(*, learner, course: CoursePage) -> tuple[Certificate, bool]:
+def certificate_issue(*, learner, course: CoursePage, code: str | None = None) -> tuple[Certificate, bool]:
     """Issue the certificate of `course` (the page in the language the learner took it) to
     `learner`, once: returns the certificate and whether this call issued it. A holder who
     already has the course's certificate, in any language, gets that one back, whatever its
-    status. Raises NotEligible when the rule is not met; the PDF is rendered after commit."""
+    status. Raises NotEligible when the rule is not met; the PDF is rendered after commit.
+    `code` fixes the code (the demo's, which the README prints); otherwise it is random."""
     existing = Certificate.objects.filter(holder=learner, course_key=course.translation_key).first()
     if existing:
         return existing, False
@@ -50,7 +51,7 @@ def certificate_issue(*, learner, course: CoursePage) -> tuple[Certificate, bool
         try:
             with transaction.atomic():
                 certificate = Certificate.objects.create(
-                    code=new_code(),
+                    code=code or new_code(),
                     holder=learner,
                     holder_name=learner.get_display_name(),
                     course=course,

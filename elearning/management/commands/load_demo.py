@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ADULTS, DEMO_PASSWORD, load_accounts
+from certificates.demo import load_certificate, load_templates
 from courses.curriculum import CurriculumError
 from courses.demo import load_curriculum
 from elearning.demo import load_site
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo accounts: {created} new, {len(DEMO_ADULTS)} in all (password {DEMO_PASSWORD}).")
             if not options["without_curriculum"]:
                 self._school()
+                self._certificate()
         else:
             self.stdout.write("Demo accounts: skipped (DEMO_ACCOUNTS is off).")
 
@@ -40,6 +42,7 @@ class Command(BaseCommand):
         try:
             result = load_curriculum(home)
             quizzes = load_quizzes(home)
+            load_templates()
         except CurriculumError as error:
             raise CommandError(
                 "The curriculum files have problems; nothing of them was loaded. "
@@ -60,3 +63,11 @@ class Command(BaseCommand):
         if result.demo_code:
             secret = " → ".join(result.demo_secret)
             self.stdout.write(f"Demo pupil: class code {result.demo_code}, Nguyễn Minh An, pictures {secret}.")
+
+    def _certificate(self):
+        certificate = load_certificate()
+        if certificate:
+            self.stdout.write(
+                f"Demo certificate: {certificate.holder_name}, {certificate.holder.email}, "
+                f"code {certificate.display_code}."
+            )

@@ -1,0 +1,92 @@
+"""Demo certificates for `manage.py load_demo`: the default certificate template in both
+languages, and the demo social worker's certificate of the frontline course, earned through
+the real services. Idempotent."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Locale
+
+from accounts.models import User
+from courses.models import Audience, CoursePage
+from progress.models import StepRecord
+from progress.services import step_complete
+from progress.steps import step_pages
+from quizzes.demo import simulated_answers
+from quizzes.models import QuizPage
+from quizzes.services import attempt_submit, questions_of
+
+from . import services
+from .models import Certificate, CertificateTemplate
+
+DEMO_HOLDER_EMAIL = "socialworker@example.com"
+# Fixed so the README can print it; real certificates get random codes.
+DEMO_CODE = "7KQ2M9XD4TQH"
+
+TEMPLATES = {
+    "vi": {
+        "name": "Mặc định",
+        "title": "Giấy chứng nhận",
+        "text": "đã hoàn thành khóa tập huấn ({hours} giờ học) và đạt bài đánh giá cuối khóa vào {date}:",
+        "signatory_name": "Ban điều phối chương trình (demo)",
+        "signatory_title": "Chương trình An toàn trên mạng",
+    },
+    "en": {
+        "name": "Default",
+        "title": "Certificate of completion",
+        "text": "completed this training course ({hours} hours of study) and passed its final assessment on {date}:",
+        "signatory_name": "Programme coordination team (demo)",
+        "signatory_title": "Safe Online programme",
+    },
+}
+
+
+@transaction.atomic
+def load_templates() -> int:
+    """The default template in Vietnamese and its English translation; returns how many were new."""
+    created = 0
+    vi = Locale.objects.get(language_code="vi")
+    source = CertificateTemplate.objects.filter(locale=vi, course__isnull=True).first()
+    if source is None:
+        source = CertificateTemplate.objects.create(locale=vi, **TEMPLATES["vi"])
+        created += 1
+    for code, fields in TEMPLATES.items():
+        locale = Locale.objects.filter(language_code=code).first()
+        if code == "vi" or locale is None or source.has_translation(locale):
+            continue
+        translation = source.copy_for_translation(locale)
+        for name, value in fields.items():
+            setattr(translation, name, value)
+        translation.save()
+        created += 1
+    return created
+
+
+def load_certificate() -> Certificate | None:
+    """The demo social worker finishes the Vietnamese frontline course (every lesson, the final
+    assessment with every answer right) and holds its certificate."""
+    holder = User.objects.filter(email=DEMO_HOLDER_EMAIL).first()
+    course = CoursePage.objects.filter(
+        audience=Audience.FRONTLINE, issues_certificate=True, locale__language_code="vi"
+    ).first()
+    if holder is None or course is None:
+        return None
+    existing = Certificate.objects.filter(holder=holder, course_key=course.translation_key).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        for page in step_pages(course).specific():
+            if isinstance(page, QuizPage):
+                answers = simulated_answers(questions_of(page), rng=random.Random(7), skill=1.0)
+                attempt_submit(learner=holder, quiz=page, submission_key=uuid.uuid4(), answers=answers)
+            else:
+                step_complete(learner=holder, page=page)
+        # Simulated history: the course was started three hours ago, past its minimum time.
+        StepRecord.objects.filter(learner=holder).update(started_at=timezone.now() - timedelta(hours=3))
+        certificate, _created = services.certificate_issue(learner=holder, course=course, code=DEMO_CODE)
+    return certificate
