@@ -33,6 +33,7 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -43,6 +44,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -101,9 +103,17 @@ def make_facts(count: int, rng: random.Random) -> list:
     return facts
 
 
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")  # a page, not /Pages (the page tree)
+
+
 def page_count(pdf: bytes) -> int:
-    """Page objects in an uncompressed PDF such as WeasyPrint's (not /Pages, the page tree)."""
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    """Page objects in the PDF. WeasyPrint compresses its objects into object streams: look in
+    the file and in every stream that inflates."""
+    count = len(PAGE_OBJECT.findall(pdf))
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        with contextlib.suppress(zlib.error):
+            count += len(PAGE_OBJECT.findall(zlib.decompress(stream.group(1))))
+    return count
 
 
 def show_pdfinfo(pdf: bytes, folder: Path) -> None:
