@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from .. import selectors
 from ..forms import VerifyForm
-from ..models import CertificateStatus
+from ..models import CertificateStatus, format_code
 from ..pdf import format_day, verify_url
 
 WINDOW_SECONDS = 60
@@ -58,7 +58,7 @@ def verify(request):
         return render(request, "certificates/verify.html", {"form": VerifyForm()})
     form = VerifyForm(request.GET)
     if form.is_valid():
-        return redirect("certificates:verify_code", code=form.cleaned_data["code"])
+        return redirect("certificates:verify_code", code=format_code(form.cleaned_data["code"]))
     return render(request, "certificates/verify.html", {"form": form}, status=400)
 
 
