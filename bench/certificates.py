@@ -21,9 +21,9 @@ paths, each in its own child process so that each memory curve is its own:
 Each child sets up its own throw-away database (bench/_setup.py), renders `--warm-up` certificates
 that are not counted, then times each certificate with `time.perf_counter` and reads its resident
 memory (/proc/self/statm) before the first timed certificate, every `--every` certificates and at
-the end. Memory is "flat" when it grew by less than `--flat-mb` over the last 150 certificates (the
-first ones warm the allocator and WeasyPrint's caches). The project path also checks that every PDF
-has one page (and shows the first one's `pdfinfo` when poppler is installed).
+the end. Memory is "flat" when it grew by less than `--flat-mb` over the second half of the run
+(the first certificates warm the allocator and WeasyPrint's caches). The project path also checks
+that every PDF has one page (and shows the first one's `pdfinfo` when poppler is installed).
 
 Run from the repository root:
     .venv/bin/python bench/certificates.py
@@ -61,7 +61,6 @@ PATH_TITLES = {
 }
 RESULT_MARK = "RESULT "
 TARGET_RATIO = 1.3
-FLAT_WINDOW = 150  # certificates at the end of the run over which memory must not grow
 
 COURSE_TITLE = "Ứng phó với bóc lột và xâm hại tình dục trẻ em trên môi trường mạng"
 # Holders as teachers and social workers write them: three to five words, every tone mark,
@@ -195,7 +194,8 @@ def run_path(args: argparse.Namespace) -> dict:
         cpu = time.process_time() - started_cpu
 
     ms = [t * 1000 for t in times]
-    window_start = next((rss for n, rss in samples if n >= args.count - FLAT_WINDOW), samples[0][1])
+    # The second half of the run, from the first reading at or past its middle.
+    window_from, window_start = next((n, rss) for n, rss in samples if n >= args.count // 2)
     return {
         "path": args.path,
         "count": args.count,
@@ -208,7 +208,7 @@ def run_path(args: argparse.Namespace) -> dict:
         "rss_peak_mb": peak_rss_mb(),
         "growth_mb": samples[-1][1] - samples[0][1],
         "growth_window_mb": samples[-1][1] - window_start,
-        "window": min(FLAT_WINDOW, args.count),
+        "window": args.count - window_from,
         "samples": samples,
         "pdf_kb": statistics.fmean(sizes) / 1024,
         "multi_page": multi_page[:10],
@@ -255,7 +255,7 @@ def print_table(results: list[dict], flat_mb: float) -> None:
     print()
     print(
         f"{'path':<16} {'median':>8} {'p95':>8} {'mean':>8} {'CPU':>8} "
-        f"{'RSS start':>10} {'RSS end':>8} {'growth':>8} {'last N':>12} {'flat':>5}"
+        f"{'RSS start':>10} {'RSS end':>8} {'growth':>8} {'2nd half':>12} {'flat':>5}"
     )
     for r in results:
         flat = "yes" if r["growth_window_mb"] < flat_mb else "NO"
@@ -282,7 +282,7 @@ def main() -> int:
         "--flat-mb",
         type=float,
         default=5.0,
-        help=f"memory is flat when it grows by less than this over the last {FLAT_WINDOW} certificates (default 5)",
+        help="memory is flat when it grows by less than this over the second half of the run (default 5)",
     )
     parser.add_argument("--path", choices=PATHS, help=argparse.SUPPRESS)  # a child process: one path
     args = parser.parse_args()

@@ -21,7 +21,7 @@ from quizzes.demo import simulated_answers
 from quizzes.models import QuizPage
 from quizzes.services import attempt_submit, questions_of
 
-from . import services
+from . import services, tasks
 from .models import Certificate, CertificateTemplate
 
 DEMO_HOLDER_EMAIL = "socialworker@example.com"
@@ -89,4 +89,6 @@ def load_certificate() -> Certificate | None:
         # Simulated history: the course was started three hours ago, past its minimum time.
         StepRecord.objects.filter(learner=holder).update(started_at=timezone.now() - timedelta(hours=3))
         certificate, _created = services.certificate_issue(learner=holder, course=course, code=DEMO_CODE)
+    # Drawn now, so the demo shows its PDF even where the on-commit task has not run yet.
+    tasks.render_certificate_pdf.call(certificate.pk)
     return certificate

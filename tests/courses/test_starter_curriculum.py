@@ -80,6 +80,17 @@ def test_load_demo_builds_the_bilingual_curriculum_once(client):
         statuses = {cell.status for row in dashboard.rows if row.consent for cell in row.cells}
         assert statuses == {"done", "in_progress", "not_started", "needs_help"}, classroom
 
+    # The demo social worker holds the frontline course's certificate, with its stored PDF,
+    # valid for the course's three years, and the default certificate template in both languages.
+    from certificates.demo import DEMO_CODE
+    from certificates.models import Certificate, CertificateTemplate
+
+    certificate = Certificate.objects.get(code=DEMO_CODE)
+    assert certificate.holder.email == "socialworker@example.com" and certificate.status == "valid"
+    assert certificate.pdf.read().startswith(b"%PDF") and certificate.expires_on.year == certificate.issued_at.year + 3
+    assert client.get("/vi/certificates/verify/7KQ2-M9XD-4TQH/").status_code == 200
+    assert CertificateTemplate.objects.filter(course__isnull=True).count() == 2
+
     vi, en = Locale.objects.get(language_code="vi"), Locale.objects.get(language_code="en")
     for locale in (vi, en):
         courses = CoursePage.objects.live().filter(locale=locale)
