@@ -40,7 +40,7 @@ def test_a_social_worker_earns_downloads_and_verifies_a_certificate(frontline_si
     # Sign up and confirm the address from the e-mail.
     page.goto(url + "/vi/accounts/signup/")
     page.locator("#id_display_name").fill(NAME)
-    page.locator("#id_role").select_option("social_worker")
+    page.locator("input[name=role][value=social_worker]").check()
     page.locator("#id_email").fill("nhung@example.org")
     page.locator("#id_password1").fill("bao-ve-tre-em-2026")
     page.locator("#id_password2").fill("bao-ve-tre-em-2026")
