@@ -121,6 +121,7 @@ def _configure_environment(scratch: Scratch, settings_module: str) -> None:
     os.environ["DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     os.environ["MEDIA_ROOT"] = str(scratch.folder / "media")
+    os.environ["PRIVATE_MEDIA_ROOT"] = str(scratch.folder / "private-media")
     # The cache (rate limits, lockouts) lives in the throw-away database, tasks run in-process.
     os.environ["REDIS_URL"] = ""
     os.environ["TASKS_BACKEND"] = "immediate"

@@ -26,7 +26,5 @@ class RevokeForm(forms.Form):
         label=_("Reason"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Shown on the public verification page, e.g. 'Issued in error' or 'Assessment found to be copied'."
-        ),
+        help_text=_("Shown to the holder and kept here; the public page says only that it was revoked, and when."),
     )

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import secrets
 import string
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin, TranslatableMixin
 
+from .storage import private_storage
+
 # Crockford's base 32: no I, L, O or U, so a code read aloud or copied by hand survives.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12  # 60 random bits
@@ -31,6 +35,13 @@ CODE_GROUP = 4
 _CODE_READS_AS = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 
 PLACEHOLDERS = ("name", "course", "date", "hours")
+MAX_TEXT_LINE_BREAKS = 3
+
+
+def local_day(moment: datetime | None = None) -> date:
+    """The calendar day in the site's time zone (Viet Nam's), whatever time zone a request or
+    an admin's profile has switched to: a certificate's dates are the same everywhere."""
+    return timezone.localdate(moment or timezone.now(), timezone=ZoneInfo(settings.TIME_ZONE))
 
 
 def new_code() -> str:
@@ -137,6 +148,13 @@ class CertificateTemplate(TranslatableMixin, PreviewableMixin, models.Model):
 
     def clean(self):
         super().clean()
+        if (self.text or "").count("\n") > MAX_TEXT_LINE_BREAKS:
+            raise ValidationError(
+                {
+                    "text": _("Use at most %(count)s line breaks: the text must fit on the page.")
+                    % {"count": MAX_TEXT_LINE_BREAKS}
+                }
+            )
         for field in ("title", "text"):
             unknown = placeholder_errors(getattr(self, field))
             if unknown:
@@ -215,7 +233,7 @@ class Certificate(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, storage=private_storage, blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
 
     class Meta:
@@ -252,7 +270,11 @@ class Certificate(models.Model):
 
     @property
     def status(self) -> str:
-        return self.status_on(timezone.localdate())
+        return self.status_on(local_day())
+
+    @property
+    def issued_on(self) -> date:
+        return local_day(self.issued_at)
 
     def get_status_display(self) -> str:
         return CertificateStatus(self.status).label
@@ -272,7 +294,7 @@ class CertificateExport(models.Model):
     description = models.CharField(_("what it holds"), max_length=300)
     certificate_ids = models.JSONField(_("certificates"), default=list)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    file = models.FileField(_("file"), upload_to="certificates/exports/", blank=True)
+    file = models.FileField(_("file"), upload_to="certificates/exports/", storage=private_storage, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

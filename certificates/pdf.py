@@ -7,6 +7,7 @@ letter prints the same on any machine."""
 from __future__ import annotations
 
 import base64
+import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -20,10 +21,10 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Certificate, CertificateTemplate, format_code, new_code
+from .models import Certificate, CertificateTemplate, format_code, local_day, new_code
 
 TEMPLATE = "certificates/certificate_pdf.html"
 # Babel's long Vietnamese date is "23 tháng 11, 2026"; certificates are written "ngày 23 tháng 11 năm 2026".
@@ -38,10 +39,31 @@ IMAGE_RENDITION = "max-800x300"
 
 @cache
 def _font_config():
-    # One per process: a new FontConfiguration per render leaks about 0.3 MB each time.
+    # One per process: a new FontConfiguration per render leaks about 0.3 MB each time. It is
+    # shared state, so renders in one process take turns (`_render_lock`).
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
+
+
+_render_lock = threading.Lock()
+
+
+def _fetcher():
+    """WeasyPrint may read only what the page is built from: `data:` URIs (the QR code, the
+    template's images) and the app's own font and seal files. Nothing on the network or disk
+    that an uploaded SVG might point at."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = set(_static_file_uris().values())
+
+    class OwnFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:") or url in allowed:
+                return super().fetch(url, headers)
+            raise ValueError(f"certificates load no outside resource: {url[:80]}")
+
+    return OwnFilesOnly(allowed_protocols={"data", "file"})
 
 
 @cache
@@ -65,7 +87,7 @@ def format_hours(minutes: int, language: str) -> str:
 def verify_url(code: str, language: str) -> str:
     with translation.override(language):
         path = reverse("certificates:verify_code", args=[format_code(code)])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return settings.CERTIFICATE_VERIFY_BASE_URL.rstrip("/") + path
 
 
 def _qr_data_uri(url: str) -> str:
@@ -153,13 +175,14 @@ def render_pdf(context: dict) -> bytes:
     from weasyprint import HTML
 
     html = render_html(context)
-    document = HTML(string=html, base_url=settings.WAGTAILADMIN_BASE_URL).render(font_config=_font_config())
-    if len(document.pages) > 1:
-        # Text longer than the sizes above foresee: the compact layout always fits.
-        document = HTML(string=html.replace('class="sheet"', 'class="sheet compact"', 1)).render(
-            font_config=_font_config()
-        )
-    return document.write_pdf()
+    with _render_lock:
+        document = HTML(string=html, url_fetcher=_fetcher()).render(font_config=_font_config())
+        if len(document.pages) > 1:
+            # Text longer than the sizes above foresee: the compact layout fits the longest
+            # name, title and template text the fields allow.
+            compact = html.replace('class="sheet"', 'class="sheet compact"', 1)
+            document = HTML(string=compact, url_fetcher=_fetcher()).render(font_config=_font_config())
+        return document.write_pdf()
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
@@ -170,7 +193,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         holder_name=certificate.holder_name,
         course_title=certificate.course_title,
         language=certificate.language,
-        issued_on=timezone.localdate(certificate.issued_at),
+        issued_on=certificate.issued_on,
         study_minutes=certificate.study_minutes,
         expires_on=certificate.expires_on,
     )
@@ -187,7 +210,7 @@ def sample_facts(template: CertificateTemplate) -> Facts:
         holder_name="Nguyễn Thị Hồng Nhung",
         course_title=course,
         language=language,
-        issued_on=timezone.localdate(),
+        issued_on=local_day(),
         study_minutes=120,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Min, QuerySet
 from django.http import Http404
 
 from courses.models import CoursePage
@@ -45,8 +45,9 @@ class Completion:
 def completion_of(*, learner, course: CoursePage) -> Completion:
     """The course's rule, checked on the server: every live step complete (in any language),
     every quiz of the course passed by an attempt graded here (a score reported by the browser,
-    such as an H5P result, never counts alone), and the minimum time since the first step was
-    started. Pupils never earn certificates."""
+    such as an H5P result, never counts alone), and the course's minimum time elapsed since the
+    learner's first step record (a waiting period from their first lesson, not a measure of
+    reading time: the site does not time reading). Pupils never earn certificates."""
     progress = container_progress(learner=learner, container=course)
     keys = [step.page.translation_key for step in progress.steps]
     quiz_keys = {step.page.translation_key for step in progress.steps if isinstance(step.page, QuizPage)}
@@ -58,9 +59,7 @@ def completion_of(*, learner, course: CoursePage) -> Completion:
             .values_list("quiz__translation_key", flat=True)
             .distinct()
         )
-        span = StepRecord.objects.filter(learner=learner, step_key__in=keys).aggregate(
-            first=Min("started_at"), last=Max("completed_at")
-        )
+        span = StepRecord.objects.filter(learner=learner, step_key__in=keys).aggregate(first=Min("started_at"))
         if span["first"] is not None:
             ready_at = span["first"] + timedelta(minutes=course.certificate_minimum_minutes)
     return Completion(

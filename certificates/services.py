@@ -12,7 +12,7 @@ from django.utils import timezone
 from courses.models import CoursePage
 
 from . import selectors, tasks
-from .models import Certificate, CertificateExport, new_code
+from .models import Certificate, CertificateExport, local_day, new_code
 
 CODE_ATTEMPTS = 5
 
@@ -60,9 +60,9 @@ def certificate_issue(*, learner, course: CoursePage, code: str | None = None) -
                     language=course.locale.language_code,
                     study_minutes=course.estimated_minutes,
                     issued_at=now,
-                    expires_on=_years_later(timezone.localdate(now), years) if years else None,
+                    expires_on=_years_later(local_day(now), years) if years else None,
                 )
-                transaction.on_commit(partial(tasks.render_certificate_pdf.enqueue, certificate.pk))
+                transaction.on_commit(partial(tasks.render_certificate_pdf.enqueue, certificate.pk), robust=True)
                 return certificate, True
         except IntegrityError:
             # Issued at this very moment by another request, or (1 in 2^60) a code taken.
@@ -101,15 +101,16 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
 def certificate_regenerate(*, certificate: Certificate) -> None:
     """Render the PDF again (a lost file, or a template corrected since) from what was frozen
     at issue: the name, course title, language and dates do not change."""
-    transaction.on_commit(partial(tasks.render_certificate_pdf.enqueue, certificate.pk, True))
+    transaction.on_commit(partial(tasks.render_certificate_pdf.enqueue, certificate.pk, True), robust=True)
 
 
 def export_create(*, requested_by, certificates, description: str) -> CertificateExport:
-    """Ask for a ZIP of these certificates' PDFs; a task builds it."""
+    """Ask for a ZIP of these certificates' PDFs; a task builds it. (A queue that cannot be
+    reached leaves it "being built"; asking again makes a new one.)"""
     export = CertificateExport.objects.create(
         requested_by=requested_by,
         description=description[:300],
         certificate_ids=sorted(certificates.values_list("pk", flat=True)),
     )
-    transaction.on_commit(partial(tasks.build_export.enqueue, export.pk))
+    transaction.on_commit(partial(tasks.build_export.enqueue, export.pk), robust=True)
     return export

@@ -3,10 +3,13 @@ in development, RQ workers at scale; arguments are plain ids."""
 
 from __future__ import annotations
 
-import io
 import logging
+import secrets
+import shutil
+import tempfile
 import zipfile
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -39,22 +42,25 @@ def render_certificate_pdf(certificate_id: int, force: bool = False) -> bool:
 
 @task()
 def build_export(export_id: int) -> str:
-    """Zip the PDFs of an export's certificates (rendering any that are missing)."""
+    """Zip the PDFs of an export's certificates (drawing any that are missing), written to a
+    temporary file one PDF at a time so a large school never sits in memory; the ZIP's name is
+    random, and it lives in the private storage like the PDFs."""
     from .models import Certificate, CertificateExport
     from .pdf import certificate_pdf
 
     export = CertificateExport.objects.get(pk=export_id)
-    buffer = io.BytesIO()
     try:
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for certificate in Certificate.objects.filter(pk__in=export.certificate_ids).iterator():
-                if certificate.pdf:
-                    with certificate.pdf.open("rb") as handle:
-                        data = handle.read()
-                else:
-                    data = certificate_pdf(certificate)
-                archive.writestr(f"{certificate.display_code}.pdf", data)
-        export.file.save(f"certificates-{export.pk}.zip", ContentFile(buffer.getvalue()), save=False)
+        with tempfile.TemporaryFile() as spool:
+            with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
+                for certificate in Certificate.objects.filter(pk__in=export.certificate_ids).iterator():
+                    name = f"{certificate.display_code}.pdf"
+                    if certificate.pdf and certificate.pdf.storage.exists(certificate.pdf.name):
+                        with certificate.pdf.open("rb") as source, archive.open(name, "w") as target:
+                            shutil.copyfileobj(source, target)
+                    else:
+                        archive.writestr(name, certificate_pdf(certificate))
+            spool.seek(0)
+            export.file.save(f"certificates-{secrets.token_urlsafe(12)}.zip", File(spool), save=False)
         export.state = CertificateExport.State.READY
     except Exception:
         logger.exception("certificate export %s failed", export_id)

@@ -143,7 +143,7 @@ class CoursePage(Page):
     certificate_minimum_minutes = models.PositiveSmallIntegerField(
         _("minimum time for the certificate (minutes)"),
         default=0,
-        help_text=_("0 for no minimum. Counted from the first step started to the last completed."),
+        help_text=_("0 for none. Counted from the learner's first finished lesson, even if they finish sooner."),
     )
     certificate_valid_years = models.PositiveSmallIntegerField(
         _("certificate valid for (years)"),

@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +27,7 @@ from courses.models import CoursePage
 
 from .. import services
 from ..forms import RevokeForm
-from ..models import Certificate, CertificateExport, CertificateStatus
+from ..models import Certificate, CertificateExport, CertificateStatus, local_day, normalise_code
 
 
 def _course_choices():
@@ -66,7 +65,7 @@ class CertificateFilterSet(WagtailFilterSet):
         fields = ["course_key", "status", "language", "issued_at"]
 
     def filter_status(self, queryset, name, value):
-        today = timezone.localdate()
+        today = local_day()
         if value == CertificateStatus.REVOKED:
             return queryset.filter(revoked_at__isnull=False)
         if value == CertificateStatus.EXPIRED:
@@ -83,6 +82,13 @@ class StatusColumn(Column):
 
 
 class CertificateIndexView(IndexView):
+    def search_queryset(self, queryset):
+        # A code as printed (with dashes, any case) finds its certificate.
+        code = normalise_code(self.search_query or "")
+        if code:
+            return queryset.filter(code=code)
+        return super().search_queryset(queryset)
+
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons
@@ -187,7 +193,7 @@ def revoke(request, pk: int):
         services.certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Certificate %(code)s is revoked.") % {"code": certificate.display_code})
     else:
-        messages.error(request, _("Give a reason for revoking: it is shown on the public verification page."))
+        messages.error(request, _("Give a reason for revoking: the holder sees it, and it is kept here."))
     return redirect(certificate_viewset.get_url_name("inspect"), pk)
 
 
@@ -222,7 +228,9 @@ def export_create(request):
         return redirect(certificate_viewset.get_url_name("index"))
     certificates = filters.qs
     query = request.GET.get("q", "").strip()
-    if query:
+    if normalise_code(query):
+        certificates = certificates.filter(code=normalise_code(query))
+    elif query:
         certificates = certificates.filter(
             Q(holder_name__icontains=query) | Q(code__icontains=query) | Q(course_title__icontains=query)
         )

@@ -61,11 +61,11 @@ def claim(request, course_id: int):
 @login_required
 def download(request, certificate_id: int):
     certificate = selectors.certificate_for_holder(holder=request.user, certificate_id=certificate_id)
-    if not certificate.pdf:
-        # Rendering is queued at issue; a lost job is queued again (the task renders once).
-        tasks.render_certificate_pdf.enqueue(certificate.pk)
+    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
+        # Rendering is queued at issue; a lost job or a lost file is drawn again.
+        tasks.render_certificate_pdf.enqueue(certificate.pk, bool(certificate.pdf))
         certificate.refresh_from_db()
-    if not certificate.pdf:
+    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
         return render(request, "certificates/pdf_pending.html", {"certificate": certificate}, status=202)
     response = FileResponse(
         certificate.pdf.open("rb"),

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from .. import selectors
 from ..forms import VerifyForm
-from ..models import CertificateStatus, format_code
+from ..models import CertificateStatus, format_code, local_day
 from ..pdf import format_day, verify_url
 
 WINDOW_SECONDS = 60
@@ -63,7 +62,8 @@ def verify(request):
 
 
 def certificate_facts(certificate) -> dict:
-    """What the public page and its JSON say: no account, e-mail or id, only the certificate."""
+    """What the public page and its JSON say: no account, e-mail or id, only the certificate.
+    Why a certificate was revoked stays between the holder and the administrators."""
     language = certificate.language
     return {
         "code": certificate.display_code,
@@ -71,10 +71,9 @@ def certificate_facts(certificate) -> dict:
         "holder_name": certificate.holder_name,
         "course_title": certificate.course_title,
         "language": language,
-        "issued_on": timezone.localdate(certificate.issued_at).isoformat(),
+        "issued_on": certificate.issued_on.isoformat(),
         "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else None,
-        "revoked_on": timezone.localdate(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
-        "revoked_reason": certificate.revoked_reason or None,
+        "revoked_on": local_day(certificate.revoked_at).isoformat() if certificate.revoked_at else None,
         "verify_url": verify_url(certificate.code, language),
     }
 
@@ -106,11 +105,9 @@ def verify_code(request, code: str):
                 "facts": facts,
                 "status": certificate.status,
                 "Status": CertificateStatus,
-                "issued": format_day(timezone.localdate(certificate.issued_at), reader),
+                "issued": format_day(certificate.issued_on, reader),
                 "expires": format_day(certificate.expires_on, reader) if certificate.expires_on else "",
-                "revoked": format_day(timezone.localdate(certificate.revoked_at), reader)
-                if certificate.revoked_at
-                else "",
+                "revoked": format_day(local_day(certificate.revoked_at), reader) if certificate.revoked_at else "",
             },
         )
     patch_vary_headers(response, ["Accept"])

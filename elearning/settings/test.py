@@ -6,7 +6,7 @@ import shutil
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, DATABASES, PRIVATE_STORAGE, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
@@ -15,6 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Django swaps EMAIL_BACKEND for locmem during tests; tasks deliver there too.
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+CERTIFICATE_VERIFY_BASE_URL = "http://testserver"
 
 # A file, not memory: concurrent requests in browser and concurrency tests need WAL and real
 # locking (an in-memory test database answered two simultaneous posts with a 500).
@@ -30,3 +31,6 @@ WHITENOISE_AUTOREFRESH = True
 # Uploads (the curriculum's drawings, renditions) go to a throw-away folder, not media/.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-private-")
+atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
+STORAGES = {**STORAGES, "private": {**PRIVATE_STORAGE, "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}}

@@ -169,3 +169,33 @@ def test_expired_and_revoked_statuses(cert_course, worker):
     assert certificate.status == "expired"
     certificate.revoked_at = timezone.now()
     assert certificate.status == "revoked"  # revocation outranks expiry
+
+
+def test_an_error_while_issuing_never_loses_the_quiz_attempt(cert_course, worker, monkeypatch):
+    """Issuing runs inside the quiz submission's transaction; its failure stays its own."""
+    from django.db import connection
+
+    from quizzes.models import QuizAttempt
+
+    def broken(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+
+    monkeypatch.setattr(services, "issue_if_earned", broken)
+    finish(worker, cert_course)
+    assert QuizAttempt.objects.filter(learner=worker, passed=True).count() == 1
+    assert not Certificate.objects.exists()
+    # Nothing lost: the certificate can be asked for afterwards.
+    monkeypatch.undo()
+    assert services.certificate_issue(learner=worker, course=cert_course)[1]
+
+
+def test_dates_are_viet_nam_dates_whatever_the_active_time_zone(cert_course, worker):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    finish(worker, cert_course)
+    late_evening_utc = datetime(2026, 11, 23, 20, 0, tzinfo=ZoneInfo("UTC"))  # 24 November in Viet Nam
+    Certificate.objects.update(issued_at=late_evening_utc)
+    with timezone.override(ZoneInfo("UTC")):
+        assert Certificate.objects.get().issued_on.isoformat() == "2026-11-24"

@@ -145,3 +145,46 @@ def test_expiry_is_printed_on_the_certificate(certificate, tmp_path):
     certificate.expires_on = date(2028, 11, 23)
     text = " ".join(pdf_text(certificate_pdf(certificate), tmp_path).split())
     assert "ngày 23 tháng 11 năm 2028" in text
+
+
+def test_the_pdf_and_exports_live_in_private_storage_with_no_public_url(
+    cert_course, worker, settings, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        finish(worker, cert_course)
+    certificate = Certificate.objects.get(holder=worker)
+    path = Path(certificate.pdf.path)
+    assert path.is_relative_to(settings.PRIVATE_MEDIA_ROOT) and not path.is_relative_to(settings.MEDIA_ROOT)
+    with pytest.raises(ValueError):
+        _ = certificate.pdf.url
+
+
+def test_the_longest_texts_the_fields_allow_stay_clear_of_the_code_and_qr(certificate, tmp_path):
+    """Name, course and template text at their maximum lengths: one page, and the course title
+    ends above the code and verification link at the foot."""
+    import re
+    import subprocess
+
+    CertificateTemplate.objects.create(
+        locale=Locale.objects.get(language_code="en"),
+        name="Long",
+        title="Certificate of completion of the training",
+        text=("completed this course, {hours} hours of study, on {date}; " + "and more words to read " * 30)[:600],
+    )
+    certificate.language = "en"
+    certificate.holder_name = ("Nguyễn Thị Phương Thảo Hoàng Lê Minh Khuê Ỷ Lan " * 6)[:200]
+    certificate.course_title = ("Responding to online child sexual exploitation and abuse, " * 6)[:250] + " Endword"
+    data = certificate_pdf(certificate)
+    assert pdf_pages(data, tmp_path) == 1
+    path = tmp_path / "long.pdf"
+    path.write_bytes(data)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    words = [
+        (float(y_min), float(y_max), word)
+        for y_min, y_max, word in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', html)
+    ]
+    course_bottom = max(y_max for _y_min, y_max, word in words if word == "Endword")
+    foot_top = min(y_min for y_min, _y_max, word in words if word == certificate.display_code)
+    assert course_bottom < foot_top - 20  # points: the QR code's top sits about 10 points above the code

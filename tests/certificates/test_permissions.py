@@ -3,9 +3,11 @@ visitors are sent to log in; the admin's views need the certificates permission.
 
 import io
 import zipfile
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 
 from accounts.models import Role
 from certificates.models import Certificate, CertificateExport
@@ -124,7 +126,10 @@ def test_a_revoke_without_a_reason_is_refused_with_a_message(client, certificate
     response = client.post(f"/admin/certificates-admin/{certificate.pk}/revoke/", {"reason": " "}, follow=True)
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
-    assert "Give a reason for revoking" in response.content.decode()
+    with translation.override("vi"):
+        expected = translation.gettext("Give a reason for revoking: the holder sees it, and it is kept here.")
+    assert expected != "Give a reason for revoking: the holder sees it, and it is kept here."
+    assert expected in unescape(response.content.decode())
 
 
 def test_a_zip_of_a_courses_certificates_is_built_by_a_task(
@@ -165,3 +170,30 @@ def test_the_template_preview_shows_the_pdf(client, db):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     page = client.get(base, {"mode": ""})
     assert "Nguyễn Thị Hồng Nhung" in page.content.decode()
+
+
+def test_the_admin_search_finds_a_code_as_printed(client, certificate):
+    client.force_login(superuser())
+    found = client.get("/admin/certificates/", {"q": certificate.display_code.lower()}).content.decode()
+    assert certificate.holder_name in found
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_exports_and_redrawing_need_the_certificates_permission(
+    client, certificate, worker, role, django_capture_on_commit_callbacks
+):
+    make, allowed = ADMIN_ROLES[role]
+    client.force_login(make(worker))
+    drawn_at = certificate.pdf_rendered_at
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/certificates-admin/export/")
+        client.post(f"/admin/certificates-admin/{certificate.pk}/regenerate/")
+    assert CertificateExport.objects.exists() == allowed
+    certificate.refresh_from_db()
+    assert (certificate.pdf_rendered_at != drawn_at) == allowed
+    listing = client.get("/admin/certificates-admin/exports/")
+    assert (listing.status_code == 200) == allowed
+    if CertificateExport.objects.exists():
+        export = CertificateExport.objects.get()
+        assert export.state == "ready" and "exports/certificates-" in export.file.name
+        assert str(export.pk) not in export.file.name.rsplit("/", 1)[-1]  # a random name, not a counter
