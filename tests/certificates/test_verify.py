@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from certificates import services
 from certificates.models import Certificate
+from tests.factories import AdultFactory
 
 from .conftest import HOLDER, finish
 
@@ -87,6 +88,9 @@ def test_revocation_shows_on_the_page_the_json_and_my_certificates_with_the_reas
     client.force_login(worker)
     mine = client.get("/en/certificates/").content.decode()
     assert "Revoked" in mine and "Bài đánh giá bị sao chép" in mine
+    client.force_login(AdultFactory(is_staff=True, is_superuser=True))
+    listing = client.get("/admin/certificates/", {"status": "revoked"}).content.decode()
+    assert certificate.display_code in listing
 
 
 def test_expiry_shows_on_the_page_the_json_and_my_certificates(client, certificate, worker):
@@ -95,6 +99,10 @@ def test_expiry_shows_on_the_page_the_json_and_my_certificates(client, certifica
     assert client.get(url(certificate), HTTP_ACCEPT="application/json").json()["status"] == "expired"
     client.force_login(worker)
     assert "Expired" in client.get("/en/certificates/").content.decode()
+    client.force_login(AdultFactory(is_staff=True, is_superuser=True))
+    for status, listed in [("expired", True), ("valid", False), ("revoked", False)]:
+        listing = client.get("/admin/certificates/", {"status": status}).content.decode()
+        assert (certificate.display_code in listing) == listed, status
 
 
 def test_the_form_sends_a_valid_code_to_its_page_and_explains_a_malformed_one(client, certificate):
