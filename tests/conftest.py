@@ -9,6 +9,19 @@ from elearning.demo import load_site
 FIXTURE_MODULE = Path(__file__).parent / "courses" / "curriculum" / "10-fixture"
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Vietnamese: a request to an /en/ page leaves English active in the
+    thread, and `reverse()` in the next test would build /en/ URLs (the order of tests differs
+    between runs, and between workers under pytest-xdist)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def home_page(db):
     """The Vietnamese home page as the site root, with its English translation."""
