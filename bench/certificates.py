@@ -5,13 +5,13 @@ Target: the project's PDF within 1.3x of bare WeasyPrint's time per certificate,
 over the run (one WeasyPrint FontConfiguration per process, `certificates.pdf._font_config`).
 
 What it does: makes `--count` certificate facts (`certificates.pdf.Facts`) with Vietnamese names
-(all the diacritics, some long names), a Vietnamese course title and varied dates, codes and study
-times, in Vietnamese and with the built-in wording (no CertificateTemplate). Then it times four
-paths, each in its own child process so that each memory curve is its own:
+(all the diacritics, three to eight words), a Vietnamese course title and varied dates, codes and
+study times, in Vietnamese and with the built-in wording (no CertificateTemplate). Then it times
+four paths, each in its own child process so that each memory curve is its own:
 
 - project: `render_pdf(build_context(facts, None))` per certificate, the whole path of a real
   certificate: Babel's date, the segno QR code, the Django template, WeasyPrint with the shared
-  FontConfiguration, and render_pdf's check for a second page;
+  FontConfiguration and the project's URL fetcher, and render_pdf's check for a second page;
 - bare: the same HTML, rendered beforehand with `render_html` (outside the timing), through
   `weasyprint.HTML(string=..., base_url=...).write_pdf(font_config=...)` with one FontConfiguration
   made once for the run: the ratio project/bare is the project's own overhead;
@@ -21,7 +21,8 @@ paths, each in its own child process so that each memory curve is its own:
   machine the load changes between the separate runs above; taking the ratio of each pair is
   what the 1.3x target is checked on (its memory mixes both paths and is not shown).
 
-Each child sets up its own throw-away database (bench/_setup.py), renders `--warm-up` certificates
+Each child sets up its own throw-away database (bench/_setup.py; with `--database-url`, the
+name with the path appended, e.g. bench_certificates_project), renders `--warm-up` certificates
 that are not counted, then times each certificate with `time.perf_counter` and reads its resident
 memory (/proc/self/statm) before the first timed certificate, every `--every` certificates and at
 the end. Memory is "flat" when it grew by less than `--flat-mb` over the second half of the run
@@ -67,8 +68,8 @@ RESULT_MARK = "RESULT "
 TARGET_RATIO = 1.3
 
 COURSE_TITLE = "Ứng phó với bóc lột và xâm hại tình dục trẻ em trên môi trường mạng"
-# Holders as teachers and social workers write them: three to five words, every tone mark,
-# đ/Đ, ơ/ư, and a few long names that take the smaller name sizes.
+# Holders as teachers and social workers write them: three to eight words, every tone mark,
+# đ/Đ, ơ/ư, and one name longer than 34 characters, which takes the smaller name size.
 HOLDERS = [
     "Nguyễn Thị Hồng Nhung", "Trần Văn Đức", "Lê Ngọc Ánh", "Phạm Quốc Việt", "Hoàng Thị Thu Hương",
     "Huỳnh Minh Triết", "Phan Thị Ngọc Diễm", "Vũ Đình Hưởng", "Võ Thị Mỹ Duyên", "Đặng Văn Lượng",
