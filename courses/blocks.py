@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 LESSON_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -128,6 +129,45 @@ class DiscussionBlock(blocks.StructBlock):
         description = _("A question to talk about together in class, with notes for the teacher.")
 
 
+class H5PActivityBlock(blocks.StructBlock):
+    """An uploaded H5P activity, played inside the lesson. The snippet model is named by string:
+    `courses` never imports `quizzes`, which owns H5P activities and their results."""
+
+    activity = SnippetChooserBlock("quizzes.H5PActivity", label=_("H5P activity"))
+    required = blocks.BooleanBlock(
+        label=_("required to finish the lesson"),
+        required=False,
+        help_text=_(
+            "The learner must complete it, at the pass mark, before “I've finished” counts. If the "
+            "activity cannot be played on the site, it is not required."
+        ),
+    )
+    pass_mark_percent = blocks.IntegerBlock(
+        label=_("pass mark (%)"),
+        min_value=0,
+        max_value=100,
+        default=0,
+        help_text=_("0: completing the activity is enough."),
+    )
+
+    class Meta:
+        icon = "pick"
+        label = _("H5P activity")
+        template = "courses/blocks/h5p_activity.html"
+        description = _("An interactive H5P exercise uploaded under Snippets > H5P activities.")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        activity = value.get("activity")
+        request = (parent_context or {}).get("request")
+        page = (parent_context or {}).get("page")
+        if activity is not None and request is not None and page is not None:
+            # Duck-typed: the activity knows how its player is set up for this learner.
+            context["player"] = activity.player(request=request, page=page)
+            context["result"] = activity.result_for(request.user)
+        return context
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     text = TextBlock()
@@ -138,3 +178,4 @@ class LessonStreamBlock(blocks.StreamBlock):
     scenario = ScenarioBlock()
     helpline = HelplineCardBlock()
     discussion = DiscussionBlock()
+    h5p_activity = H5PActivityBlock()

@@ -275,9 +275,45 @@ class LessonPage(ProgressStep, Page):
             return self._finish(request, course)
         return super().serve(request, *args, course=course, **kwargs)
 
+    def embedded_h5p_activity_ids(self) -> set[int]:
+        """The H5P activities this lesson's body embeds, read without loading them."""
+        return {
+            block["value"]["activity"]
+            for block in self.body.raw_data
+            if block["type"] == "h5p_activity" and isinstance(block["value"].get("activity"), int)
+        }
+
+    def unmet_activities(self, learner) -> list:
+        """The required H5P activities the learner has not yet completed at their pass mark. An
+        activity whose package cannot be played on the site is never required."""
+        unmet = []
+        for block in self.body:
+            if block.block_type != "h5p_activity" or not block.value["required"]:
+                continue
+            activity = block.value["activity"]
+            if activity is None or not activity.is_playable():
+                continue
+            if not activity.passed_by(learner, pass_mark_percent=block.value["pass_mark_percent"]):
+                unmet.append(activity)
+        return unmet
+
     def _finish(self, request, course: CoursePage):
         """The "I've finished" form: record the step once, then go on to the next step."""
         child = course.audience == Audience.PUPIL
+        if request.user.is_authenticated and request.user.may_store_learning_data:
+            unmet = self.unmet_activities(request.user)
+            if unmet:
+                names = ", ".join(f"“{activity.title}”" for activity in unmet)
+                messages.warning(
+                    request,
+                    (
+                        pgettext("to a child", "First finish the activity %(names)s, then press the button again.")
+                        if child
+                        else gettext("First complete the activity %(names)s at its pass mark, then finish the lesson.")
+                    )
+                    % {"names": names},
+                )
+                return redirect(self.url)
         try:
             _record, newly = progress_services.step_complete(learner=request.user, page=self)
         except progress_services.ProgressNotRecorded:

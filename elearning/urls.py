@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from elearning.views.health import healthz
+from quizzes.urls import learner_urlpatterns
 from elearning.views.help import help_page
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The H5P packages' files: no language in their addresses.
+    path("", include("quizzes.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -24,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("help/", help_page, name="help"),
     path("", include("schools.urls")),
     path("", include("certificates.urls")),
+    path("", include(learner_urlpatterns)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

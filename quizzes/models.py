@@ -5,6 +5,13 @@ Its `questions` are blocks (`quizzes.blocks`). A learner's submission is one `Qu
 (with a snapshot of the questions as they were, so that it stays readable after the quiz is
 edited) and one `QuizAnswer` per question, so that teachers can see which questions were hard.
 Attempts are written only by `quizzes.services.attempt_submit`.
+
+An `H5PActivity` is an interactive exercise made with H5P elsewhere and uploaded by an editor as
+a `.h5p` package (checked and stored by `quizzes.packages`); lessons embed it with a block. What
+the player in the learner's browser reports comes back as xAPI statements: each is kept once
+(`H5PStatement`), and the learner's standing on the activity is one `H5PResult` (best score,
+completed, attempts). Those scores are reported by the browser: they are marked so, and they
+never alone decide a certificate. The player's saved state is an `H5PState`.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -73,13 +80,13 @@ class QuizPage(RoutablePageMixin, ProgressStep, Page):
 
     @path("")
     def take(self, request):
-        from .views import take_quiz
+        from .views.quiz import take_quiz
 
         return take_quiz(request, self)
 
     @path("results/<int:attempt_id>/")
     def result(self, request, attempt_id: int):
-        from .views import attempt_result
+        from .views.quiz import attempt_result
 
         return attempt_result(request, self, attempt_id)
 
@@ -141,3 +148,217 @@ class QuizAnswer(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id} · {self.question_id} · {self.score}"
+
+
+class H5PActivity(models.Model):
+    """An uploaded H5P package. Its files live in storage under h5p/<package_sha256>/, shared by
+    every activity uploaded from the same file; the row is what lessons point at."""
+
+    title = models.CharField(_("title"), max_length=255)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="vi")
+    package_sha256 = models.CharField(_("package"), max_length=64, editable=False)
+    main_library = models.CharField(_("content type"), max_length=255, editable=False)
+    libraries = models.JSONField(_("libraries"), default=list, editable=False)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
+    original_filename = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P activity")
+        verbose_name_plural = _("H5P activities")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(package_sha256__regex=r"^[0-9a-f]{64}$"), name="h5p_activity_package_is_sha256"
+            ),
+        ]
+        indexes = [models.Index(fields=["package_sha256"], name="h5p_activity_package_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def base_url(self) -> str:
+        """Where the player finds h5p.json, content/ and the libraries."""
+        from django.urls import reverse
+
+        path = reverse("h5p_file", kwargs={"sha256": self.package_sha256, "name": "h5p.json"}).removesuffix("/h5p.json")
+        return f"{settings.H5P_CONTENT_ORIGIN}{path}"
+
+    def is_playable(self) -> bool:
+        """Whether the package's files are in storage (the player may still fail in a browser)."""
+        from . import packages
+
+        try:
+            return packages.is_stored(self.package_sha256)
+        except (ValueError, OSError):
+            return False
+
+    def player(self, *, request, page) -> dict:
+        """What the lesson's player needs for this learner on `page` (see
+        quizzes/templates/quizzes/h5p/player.html): the package's address, the player's own files,
+        where to report, and the saved state to resume from. Nothing is reported for a visitor
+        or for a pupil whose family's consent is not recorded."""
+        from django.middleware.csrf import get_token
+        from django.templatetags.static import static
+        from django.urls import reverse
+
+        learner = request.user
+        records = learner.is_authenticated and learner.may_store_learning_data
+        options = {
+            "id": f"a{self.pk}-p{page.pk}",
+            "h5pJsonPath": self.base_url,
+            "frameJs": static("h5p-standalone/frame.bundle.js"),
+            "frameCss": static("h5p-standalone/styles/h5p.css"),
+            "customJs": [static("quizzes/js/h5p-frame.js")],
+            "frame": False,
+            "icon": False,
+            "export": False,
+            "copyright": False,
+            "embed": False,
+            "fullScreen": False,
+        }
+        report = {}
+        if records:
+            kwargs = {"page_id": page.pk, "activity_id": self.pk}
+            state = H5PState.objects.filter(learner=learner, activity=self).values_list("data", flat=True).first()
+            options.update(
+                {
+                    "saveFreq": 15,
+                    # H5P's core saves state only for a "user"; it never learns who the learner is.
+                    "user": {"name": "learner", "mail": "learner@invalid"},
+                    "ajax": {"contentUserDataUrl": reverse("h5p_state", kwargs=kwargs)},
+                    "contentUserData": [{"state": state}] if state else [],
+                }
+            )
+            report = {"statements": reverse("h5p_statement", kwargs=kwargs), "csrfToken": get_token(request)}
+        return {
+            "element_id": f"h5p-{self.pk}-{page.pk}",
+            "playable": self.is_playable(),
+            "options": options,
+            "report": report,
+            "main_bundle": static("h5p-standalone/main.bundle.js"),
+        }
+
+    def result_for(self, learner):
+        """The learner's result on this activity, or None. Used by lessons (duck-typed, so that
+        `courses` needs no import of `quizzes`) to tell whether a required activity is passed."""
+        if learner is None or not learner.is_authenticated:
+            return None
+        return H5PResult.objects.filter(learner=learner, activity=self).first()
+
+    def passed_by(self, learner, *, pass_mark_percent: int) -> bool:
+        result = self.result_for(learner)
+        return result is not None and result.reaches(pass_mark_percent)
+
+
+class H5PResult(models.Model):
+    """One learner's standing on one H5P activity, from the statements the player sent. Written
+    only by `quizzes.services.h5p_statement_record`, with single conditional UPDATEs."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="h5p_results", verbose_name=_("learner")
+    )
+    activity = models.ForeignKey(
+        H5PActivity, on_delete=models.CASCADE, related_name="results", verbose_name=_("activity")
+    )
+    best_score = models.FloatField(_("best score"), null=True, blank=True)
+    max_score = models.FloatField(_("maximum score"), null=True, blank=True)
+    best_percent = models.FloatField(_("best percent"), null=True, blank=True)
+    completed = models.BooleanField(_("completed"), default=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    client_reported = models.BooleanField(
+        _("reported by the browser"),
+        default=True,
+        editable=False,
+        help_text=_("Scores from H5P are reported by the learner's browser, not graded by the site."),
+    )
+    first_at = models.DateTimeField(_("first answered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P result")
+        verbose_name_plural = _("H5P results")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "activity"], name="h5p_result_once_per_learner"),
+            models.CheckConstraint(
+                condition=Q(best_score__isnull=True) | (Q(best_score__gte=0) & Q(best_score__lte=F("max_score"))),
+                name="h5p_result_score_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(best_percent__isnull=True) | (Q(best_percent__gte=0) & Q(best_percent__lte=100)),
+                name="h5p_result_percent_0_to_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} · {self.activity} · {self.best_percent}"
+
+    def reaches(self, pass_mark_percent: int) -> bool:
+        """Completed, and at or above the pass mark (0: completing is enough)."""
+        if not self.completed:
+            return False
+        return pass_mark_percent <= 0 or (self.best_percent is not None and self.best_percent >= pass_mark_percent)
+
+
+class H5PStatement(models.Model):
+    """One xAPI statement as the player sent it (without its actor: the site knows the learner
+    from the session), kept once per id so that a replay changes nothing."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("learner")
+    )
+    activity = models.ForeignKey(
+        H5PActivity, on_delete=models.CASCADE, related_name="statements", verbose_name=_("activity")
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("page")
+    )
+    statement_id = models.UUIDField(_("statement id"))
+    verb = models.CharField(_("verb"), max_length=200)
+    top_level = models.BooleanField(_("about the whole activity"))
+    score_raw = models.FloatField(_("score"), null=True, blank=True)
+    score_max = models.FloatField(_("maximum score"), null=True, blank=True)
+    statement = models.JSONField(_("statement"), default=dict)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("H5P statement")
+        verbose_name_plural = _("H5P statements")
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "statement_id"], name="h5p_statement_once"),
+        ]
+        indexes = [models.Index(fields=["learner", "activity"], name="h5p_statement_learner_idx")]
+
+    def __str__(self):
+        return f"{self.statement_id} · {self.verb}"
+
+
+class H5PState(models.Model):
+    """Where the learner left the activity (the player's own saved state), to restore it."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("learner")
+    )
+    activity = models.ForeignKey(H5PActivity, on_delete=models.CASCADE, related_name="+", verbose_name=_("activity"))
+    data = models.TextField(_("saved state"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P saved state")
+        verbose_name_plural = _("H5P saved states")
+        constraints = [models.UniqueConstraint(fields=["learner", "activity"], name="h5p_state_once_per_learner")]
+
+    def __str__(self):
+        return f"{self.learner} · {self.activity}"

@@ -1,8 +1,14 @@
-"""Reads of quiz attempts; a learner sees only their own."""
+"""Reads of quiz attempts and H5P results; a learner sees only their own."""
 
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from wagtail.models import Page
 
-from .models import QuizAttempt
+from courses.models import LessonPage
+
+from .models import H5PActivity, H5PResult, H5PState, QuizAttempt
 
 
 def attempt_for_learner(*, learner, quiz, attempt_id: int) -> QuizAttempt:
@@ -28,3 +34,35 @@ def attempts_of(*, learner, quiz, limit: int = 5) -> list[QuizAttempt]:
         .only("pk", "submitted_at", "percent", "passed", "quiz_id")
         .order_by("-submitted_at")[:limit]
     )
+
+
+def h5p_activity_on_page(*, request, page_id: int, activity_id: int) -> tuple[Page, H5PActivity]:
+    """The live lesson `page_id` and the activity `activity_id` that it embeds, if the visitor
+    may read the lesson; otherwise 404 (unknown page, activity not on it) or 403 (a course for
+    adults, or a restricted page)."""
+    page = Page.objects.live().filter(pk=page_id).specific().first()
+    if not isinstance(page, LessonPage) or activity_id not in page.embedded_h5p_activity_ids():
+        raise Http404
+    for restriction in page.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise PermissionDenied
+    if page.course.check_access(request) is not None:
+        raise PermissionDenied
+    activity = H5PActivity.objects.filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404
+    return page, activity
+
+
+def h5p_state_of(*, learner, activity: H5PActivity) -> str | None:
+    if not learner.is_authenticated:
+        return None
+    return H5PState.objects.filter(learner=learner, activity=activity).values_list("data", flat=True).first()
+
+
+def h5p_results_of(*, learner_ids, activity_ids=None) -> dict[tuple[int, int], H5PResult]:
+    """H5P results keyed by (learner id, activity id), in one query."""
+    rows = H5PResult.objects.filter(learner_id__in=list(learner_ids)).select_related("activity")
+    if activity_ids is not None:
+        rows = rows.filter(activity_id__in=list(activity_ids))
+    return {(row.learner_id, row.activity_id): row for row in rows}

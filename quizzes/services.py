@@ -1,16 +1,27 @@
-"""Writes of quiz attempts. Keyword-only, typed, atomic; the only place a QuizAttempt is made."""
+"""Writes of quiz attempts and H5P activities, results and states. Keyword-only, typed, atomic;
+the only place a QuizAttempt or an H5PResult is made."""
 
 from __future__ import annotations
 
+import logging
+import math
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from progress import services as progress_services
 
+from . import packages
 from .grading import AnswerError, Grade, grade
-from .models import QuizAnswer, QuizAttempt, QuizPage
+from .models import H5PActivity, H5PResult, H5PState, H5PStatement, QuizAnswer, QuizAttempt, QuizPage
+
+logger = logging.getLogger(__name__)
 
 
 class AttemptsUsedUp(Exception):
@@ -92,3 +103,202 @@ def attempt_submit(
             learner=learner, page=quiz, fraction=result.score / result.max_score, completed=passed
         )
     return attempt, True
+
+
+# --- H5P activities ------------------------------------------------------------------------------
+
+XAPI_VERBS_THAT_SCORE = {
+    "http://adlnet.gov/expapi/verbs/answered",
+    "http://adlnet.gov/expapi/verbs/completed",
+}
+H5P_SUBCONTENT_EXTENSION = "http://h5p.org/x-api/h5p-subContentId"
+
+
+class StatementRefused(ValueError):
+    """The statement is not a well-formed xAPI statement the site accepts (the message says why)."""
+
+
+def h5p_activity_save(
+    *, activity: H5PActivity, package: packages.CheckedPackage | None, user=None, filename: str = ""
+) -> H5PActivity:
+    """Create or update an activity; with `package`, its files are stored first (once per
+    identical file), and a replaced package's files are removed after the change commits, unless
+    another activity still uses them."""
+    previous = None
+    if activity.pk:
+        previous = H5PActivity.objects.filter(pk=activity.pk).values_list("package_sha256", flat=True).first()
+    if package is not None:
+        packages.store(package)
+        activity.package_sha256 = package.sha256
+        activity.main_library = package.main_library
+        activity.libraries = list(package.libraries)
+        activity.size_bytes = package.size_bytes
+        activity.original_filename = filename[:255]
+        activity.uploaded_by = user if user is not None and user.is_authenticated else None
+    elif not activity.package_sha256:
+        raise ValueError("a new H5P activity needs a package")
+    with transaction.atomic():
+        activity.save()
+        if previous and previous != activity.package_sha256:
+            transaction.on_commit(partial(h5p_package_release, sha256=previous))
+    return activity
+
+
+def h5p_package_release(*, sha256: str) -> int:
+    """Remove a package's files if no activity uses them any more; returns how many files went."""
+    if H5PActivity.objects.filter(package_sha256=sha256).exists():
+        return 0
+    try:
+        removed = packages.remove(sha256)
+    except Exception:
+        logger.exception("removing the files of H5P package %s failed", sha256)
+        return 0
+    logger.info("removed %s files of the H5P package %s, which no activity uses", removed, sha256)
+    return removed
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise StatementRefused(f"{what} must be a number")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What the site takes from an xAPI statement, after checking its shape."""
+
+    id: uuid.UUID
+    verb: str
+    top_level: bool
+    score_raw: float | None
+    score_max: float | None
+    completed: bool
+    stored: dict
+
+    @property
+    def counts(self) -> bool:
+        """A statement about the whole activity that ends a try at it."""
+        return self.top_level and self.verb in XAPI_VERBS_THAT_SCORE
+
+
+def statement_read(data) -> Statement:
+    """Check an xAPI statement's shape (id, verb, object, an optional result whose score lies
+    within 0..max) and return what the site keeps. The actor is dropped: the learner is the
+    session's, never the statement's."""
+    if not isinstance(data, dict):
+        raise StatementRefused("the statement must be a JSON object")
+    try:
+        statement_id = uuid.UUID(str(data.get("id", "")))
+    except ValueError:
+        raise StatementRefused("the statement needs an id (a UUID)") from None
+    verb = data.get("verb")
+    if not isinstance(verb, dict) or not isinstance(verb.get("id"), str) or not verb["id"].strip():
+        raise StatementRefused("the statement needs a verb with an id")
+    target = data.get("object")
+    if not isinstance(target, dict) or not isinstance(target.get("id"), str):
+        raise StatementRefused("the statement needs an object with an id")
+    context = data.get("context") or {}
+    if not isinstance(context, dict):
+        raise StatementRefused("context must be an object")
+    parents = (
+        (context.get("contextActivities") or {}).get("parent")
+        if isinstance(context.get("contextActivities"), dict)
+        else None
+    )
+    extensions = (
+        (target.get("definition") or {}).get("extensions") if isinstance(target.get("definition"), dict) else None
+    )
+    sub_content = isinstance(extensions, dict) and bool(extensions.get(H5P_SUBCONTENT_EXTENSION))
+    top_level = not parents and not sub_content
+    result = data.get("result")
+    raw = maximum = None
+    completed = False
+    if result is not None:
+        if not isinstance(result, dict):
+            raise StatementRefused("result must be an object")
+        score = result.get("score")
+        if score is not None:
+            if not isinstance(score, dict) or "raw" not in score or "max" not in score:
+                raise StatementRefused("a score needs raw and max")
+            raw = _number(score["raw"], "score.raw")
+            maximum = _number(score["max"], "score.max")
+            minimum = _number(score.get("min", 0), "score.min")
+            if minimum != 0 or maximum <= 0 or not 0 <= raw <= maximum:
+                raise StatementRefused("the score must lie between 0 and its maximum")
+        completion = result.get("completion", True)
+        if not isinstance(completion, bool):
+            raise StatementRefused("result.completion must be true or false")
+        completed = completion
+    verb_id = verb["id"].strip()[:200]
+    if verb_id not in XAPI_VERBS_THAT_SCORE:
+        completed = False
+    stored = {key: data[key] for key in ("verb", "object", "result", "context") if key in data}
+    return Statement(
+        id=statement_id,
+        verb=verb_id,
+        top_level=top_level,
+        score_raw=raw,
+        score_max=maximum,
+        completed=completed,
+        stored=stored,
+    )
+
+
+def h5p_statement_record(
+    *, learner, activity: H5PActivity, page, statement: Statement
+) -> tuple[H5PResult | None, bool]:
+    """Keep a statement once per id for this learner, and, for a statement about the whole
+    activity that answers or completes it, update the learner's `H5PResult`: one more attempt,
+    the best score so far, completed. Returns the result (None if the statement does not count)
+    and whether the statement was new; a replay changes nothing. The score is the browser's:
+    the result says so (`client_reported`), and certificates never rest on it alone."""
+    if not learner.is_authenticated or not learner.may_store_learning_data:
+        raise progress_services.ProgressNotRecorded("H5P results are not stored for this learner")
+    now = timezone.now()
+    with transaction.atomic():
+        progress_services.lock_learner_for_write(learner)
+        try:
+            with transaction.atomic():
+                H5PStatement.objects.create(
+                    learner=learner,
+                    activity=activity,
+                    page=page,
+                    statement_id=statement.id,
+                    verb=statement.verb,
+                    top_level=statement.top_level,
+                    score_raw=statement.score_raw,
+                    score_max=statement.score_max,
+                    statement=statement.stored,
+                )
+        except IntegrityError:
+            return H5PResult.objects.filter(learner=learner, activity=activity).first(), False
+        if not statement.counts:
+            return None, True
+        with transaction.atomic():
+            H5PResult.objects.get_or_create(learner=learner, activity=activity)
+        changes = {"attempts": F("attempts") + 1, "updated_at": now}
+        if statement.score_raw is not None:
+            percent = 100.0 * statement.score_raw / statement.score_max
+            better = Q(best_percent__isnull=True) | Q(best_percent__lt=percent)
+            # One UPDATE whose conditions read the row as it is: concurrent statements can never
+            # lower the best score or lose an attempt.
+            changes["best_score"] = Case(When(better, then=Value(statement.score_raw)), default=F("best_score"))
+            changes["max_score"] = Case(When(better, then=Value(statement.score_max)), default=F("max_score"))
+            changes["best_percent"] = Case(When(better, then=Value(percent)), default=F("best_percent"))
+        if statement.completed:
+            changes["completed"] = Value(True)
+            changes["completed_at"] = Coalesce(F("completed_at"), Value(now))
+        H5PResult.objects.filter(learner=learner, activity=activity).update(**changes)
+        return H5PResult.objects.get(learner=learner, activity=activity), True
+
+
+def h5p_state_save(*, learner, activity: H5PActivity, data: str | None) -> None:
+    """Keep (or, with None, forget) where the learner left the activity."""
+    if not learner.is_authenticated or not learner.may_store_learning_data:
+        raise progress_services.ProgressNotRecorded("H5P state is not stored for this learner")
+    with transaction.atomic():
+        progress_services.lock_learner_for_write(learner)
+        if data is None:
+            H5PState.objects.filter(learner=learner, activity=activity).delete()
+            return
+        H5PState.objects.update_or_create(learner=learner, activity=activity, defaults={"data": data})

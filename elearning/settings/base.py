@@ -239,9 +239,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": PRIVATE_STORAGE,
+    # Extracted H5P packages (h5p/<sha256>/...): any Django storage, e.g. S3 through
+    # django-storages; the default keeps them under MEDIA_ROOT.
+    "h5p": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
+# The H5P player (npm's h5p-standalone, installed by `make setup`) is served as static files.
+STATICFILES_DIRS = [("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist")]
 # Uploads stay small enough to hold in memory on a 2-core, shared server.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- H5P --------------------------------------------------------------------------------------
+# An uploaded .h5p package larger than this is refused before it is read.
+H5P_MAX_UPLOAD_MB = env.int("H5P_MAX_UPLOAD_MB", default=50)
+# Serve the packages' files from another origin (e.g. "https://h5p.example.org", a host name
+# that points at this same application and is listed in ALLOWED_HOSTS), with a strict
+# Content-Security-Policy and no cookies of the site. Empty: the site's own origin.
+H5P_CONTENT_ORIGIN = env("H5P_CONTENT_ORIGIN", default="").rstrip("/")
+# The largest xAPI statement and saved player state the site accepts, in bytes.
+H5P_STATEMENT_MAX_BYTES = env.int("H5P_STATEMENT_MAX_BYTES", default=16 * 1024)
+H5P_STATE_MAX_BYTES = env.int("H5P_STATE_MAX_BYTES", default=64 * 1024)
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "An toàn trên mạng"

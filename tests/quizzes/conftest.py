@@ -46,3 +46,32 @@ def token_of(html: str) -> str:
     import re
 
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def h5p_activity(db):
+    """An uploaded H5P activity (the tests' own content type), its files in storage."""
+    from quizzes import packages, services
+    from quizzes.models import H5PActivity
+    from tests.quizzes.h5p_builders import valid_package
+
+    checked = packages.check_bytes(valid_package())
+    return services.h5p_activity_save(
+        activity=H5PActivity(title="Spot the risk", language="vi"), package=checked, filename="test.h5p"
+    )
+
+
+def embed(lesson, activity, *, required=False, pass_mark_percent=0):
+    """Put `activity` at the end of `lesson`'s body, and publish."""
+    lesson.body.append(
+        ("h5p_activity", {"activity": activity, "required": required, "pass_mark_percent": pass_mark_percent})
+    )
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    return lesson
+
+
+@pytest.fixture
+def h5p_lesson(lessons, h5p_activity):
+    """The fixture module's first lesson (for pupils), embedding the activity."""
+    return embed(lessons[0], h5p_activity)

@@ -19,9 +19,9 @@ from courses.models import LessonPage
 from progress import selectors as progress_selectors
 from progress.services import ProgressNotRecorded
 
-from . import selectors, services
-from .grading import AnswerError, Grade, field_name, grade, read_answers
-from .review import review, shuffled
+from .. import selectors, services
+from ..grading import AnswerError, Grade, field_name, grade, read_answers
+from ..review import review, shuffled
 
 TOKEN_SALT = "quizzes.form"
 TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open overnight still submits the next day

@@ -1,0 +1,398 @@
+"""H5P packages: checking an uploaded `.h5p` file, and keeping its files in storage.
+
+An upload is checked in a fixed order, and the first failure is reported to the editor as one
+translated sentence that says what is wrong and what to do; nothing is stored until every check
+has passed:
+
+1. its size, before a byte of it is read (`H5P_MAX_UPLOAD_MB`);
+2. `pyh5p.read_package` with strict limits (paths, symbolic links, file types, sizes, zip bombs,
+   `h5p.json`), then `pyh5p.load(..., validate=True)`, which checks `content/content.json`
+   against the package's own `semantics.json`;
+3. what pyh5p does not check: no scripts, styles, SVG, web pages, hidden or extensionless files
+   under `content/`, and every library the player will load is inside the package.
+
+A checked package is extracted through Django's storage API (storage alias "h5p") to
+`h5p/<sha256 of the file>/`: identical uploads are stored once, the files never change under
+their URL (so they are cached for a year), and nothing assumes a local disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import pyh5p
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.utils.translation import gettext_lazy as _
+from pyh5p.security import DEFAULT_ALLOWED_EXTENSIONS
+
+logger = logging.getLogger(__name__)
+
+ROOT = "h5p"
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+# pyh5p's list without Flash, WebAssembly and opaque binaries, which no content type needs.
+ALLOWED_EXTENSIONS = DEFAULT_ALLOWED_EXTENSIONS - {"swf", "wasm", "bin"}
+LIMITS = pyh5p.PackageLimits(
+    max_files=3000,
+    max_file_size=50 * 1024 * 1024,
+    max_total_size=200 * 1024 * 1024,
+    max_compression_ratio=100.0,
+    allowed_extensions=ALLOWED_EXTENSIONS,
+)
+# Files under content/ are data (pictures, sound, video, documents), never code or markup that a
+# browser would run if someone opened its address.
+CONTENT_FORBIDDEN_EXTENSIONS = frozenset({"js", "mjs", "css", "svg", "svgz", "html", "htm", "xhtml", "xml", "map"})
+# What the player loads; editor libraries (editorDependencies) are never loaded by it.
+RUNTIME_DEPENDENCIES = ("preloadedDependencies", "dynamicDependencies")
+
+
+def storage():
+    return storages["h5p"]
+
+
+def max_upload_bytes() -> int:
+    return settings.H5P_MAX_UPLOAD_MB * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CheckedPackage:
+    """An upload that passed every check, held in memory until it is stored."""
+
+    sha256: str
+    title: str
+    language: str
+    main_library: str  # "H5P.SpotTheRisk 1.1"
+    libraries: tuple[str, ...]  # "H5P.SpotTheRisk-1.1", ...
+    size_bytes: int
+    files: dict[str, bytes] = field(repr=False)
+
+
+def _refuse(message, **params) -> ValidationError:
+    return ValidationError(message, code="h5p", params=params)
+
+
+# pyh5p reports in English; each of its refusals becomes a translated sentence for the editor.
+# (pattern of pyh5p's message, message for the editor); "name" is the file inside the package.
+_PYH5P_MESSAGES = [
+    (
+        r"unsafe archive member path: '(?P<name>.*)'",
+        _(
+            "The package contains a file with an unsafe path (“%(name)s”): it points outside the "
+            "package. Export the package again from H5P, and never edit it by hand."
+        ),
+    ),
+    (
+        r"symbolic links are not allowed in H5P archives: '(?P<name>.*)'",
+        _("The package contains a symbolic link (“%(name)s”). Export the package again from H5P."),
+    ),
+    (
+        r"archive member extension is not allowed: '(?P<name>.*)'",
+        _(
+            "The package contains a file of a type that is not allowed (“%(name)s”). Remove it, "
+            "or export the package again from H5P."
+        ),
+    ),
+    (
+        r"archive member has an unsafe compression ratio: '(?P<name>.*)'",
+        _(
+            "The package contains a file that expands to far more than its compressed size "
+            "(“%(name)s”), as a zip bomb does. Export the package again from H5P."
+        ),
+    ),
+    (
+        r"archive member exceeds size limit: '(?P<name>.*)'",
+        _("One file in the package is larger than 50 MB (“%(name)s”). Make it smaller and export again."),
+    ),
+    (
+        r"package contains more than \d+ members",
+        _("The package contains more than 3,000 files. Split the activity into smaller ones."),
+    ),
+    (
+        r"package exceeds total expanded size limit",
+        _("The package expands to more than 200 MB. Make its pictures and videos smaller and export again."),
+    ),
+    (
+        r"package contains duplicate member: '(?P<name>.*)'",
+        _("The package contains the same file twice (“%(name)s”). Export the package again from H5P."),
+    ),
+    (
+        r"invalid H5P ZIP archive",
+        _("This file is not an H5P package (it is not a ZIP archive). Choose the .h5p file that H5P exported."),
+    ),
+    (
+        r"H5P package is missing root h5p.json",
+        _("The package has no h5p.json at its top level. Choose the .h5p file that H5P exported."),
+    ),
+    (
+        r"h5p.json (is not valid UTF-8 JSON|must contain an object)",
+        _("The package's h5p.json is not valid JSON. Export the package again from H5P."),
+    ),
+    (
+        r"content/content.json (is not valid UTF-8 JSON|must contain an object)",
+        _("The package's content/content.json is not valid JSON. Export the package again from H5P."),
+    ),
+    (
+        r"invalid library definition in (?P<name>.*)",
+        _("The library “%(name)s” in the package has an invalid library.json. Export the package again."),
+    ),
+]
+
+
+def _translate_pyh5p(error: Exception) -> ValidationError:
+    text = str(error)
+    for pattern, message in _PYH5P_MESSAGES:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return _refuse(message, **match.groupdict())
+    logger.info("H5P package refused by pyh5p: %s", text)
+    return _refuse(
+        _("The package was refused: %(detail)s. Export it again from H5P with its libraries."),
+        detail=text,
+    )
+
+
+def _library_folder(dependency) -> str:
+    return f"{dependency.get('machineName')}-{dependency.get('majorVersion')}.{dependency.get('minorVersion')}"
+
+
+def _missing_library(name: str) -> ValidationError:
+    return _refuse(
+        _(
+            "The package needs the library %(library)s, which is not inside it: export it again "
+            "with libraries included (in H5P: “Download”, or “Reuse” → “Download as an .h5p file”)."
+        ),
+        library=name,
+    )
+
+
+def _validation_issues(error: pyh5p.ValidationError, metadata: dict) -> ValidationError:
+    issues = list(error.issues)
+    for issue in issues:
+        if issue.path == "$.h5p.mainLibrary" and issue.keyword == "dependency":
+            main = metadata.get("mainLibrary")
+            for dependency in metadata.get("preloadedDependencies") or []:
+                if isinstance(dependency, dict) and dependency.get("machineName") == main:
+                    return _missing_library(_library_folder(dependency))
+            return _missing_library(str(main))
+    for issue in issues:
+        if issue.path.startswith("$.h5p."):
+            return _refuse(
+                _("The package's h5p.json is incomplete (%(detail)s). Export the package again from H5P."),
+                detail=str(issue),
+            )
+    shown = "; ".join(str(issue) for issue in issues[:3])
+    if len(issues) > 3:
+        shown += " …"
+    return _refuse(
+        _(
+            "The package's content (content/content.json) does not follow the rules of its content "
+            "type: %(detail)s. Open it in the H5P editor, correct it and export it again."
+        ),
+        detail=shown,
+    )
+
+
+def _check_content_files(files: dict[str, bytes]) -> None:
+    for name in sorted(files):
+        if not name.startswith("content/"):
+            continue
+        path = PurePosixPath(name)
+        if any(part.startswith(".") for part in path.parts):
+            raise _refuse(
+                _("The package contains a hidden file (“%(name)s”) in content/. Remove it and export again."),
+                name=name,
+            )
+        extension = path.suffix.lower().lstrip(".")
+        if not extension:
+            raise _refuse(
+                _(
+                    "The package contains a file without an extension (“%(name)s”) in content/. Only "
+                    "pictures, sound, video and documents belong there; export the package again."
+                ),
+                name=name,
+            )
+        if extension in CONTENT_FORBIDDEN_EXTENSIONS:
+            raise _refuse(
+                _(
+                    "The package contains a script, style sheet, SVG drawing or web page (“%(name)s”) in "
+                    "content/, where only pictures, sound, video and documents belong. Remove it; use "
+                    "a PNG or JPEG picture instead of an SVG drawing."
+                ),
+                name=name,
+            )
+
+
+def _check_dependencies(package) -> tuple[str, ...]:
+    """Every library the player will load, followed from h5p.json through each library's own
+    library.json, must be inside the package (same machine name, major and minor version)."""
+    present = {(lib.id.machine_name, lib.id.major, lib.id.minor): lib for lib in package.libraries}
+    needed = list(package.metadata.get("preloadedDependencies") or [])
+    seen: set[tuple] = set()
+    while needed:
+        dependency = needed.pop(0)
+        if not isinstance(dependency, dict):
+            continue
+        try:
+            key = (dependency["machineName"], int(dependency["majorVersion"]), int(dependency["minorVersion"]))
+        except (KeyError, TypeError, ValueError):
+            raise _refuse(
+                _("A library dependency in the package is incomplete (%(detail)s). Export the package again."),
+                detail=json.dumps(dependency)[:200],
+            ) from None
+        if key in seen:
+            continue
+        seen.add(key)
+        library = present.get(key)
+        if library is None:
+            raise _missing_library(_library_folder(dependency))
+        for kind in RUNTIME_DEPENDENCIES:
+            needed.extend(library.metadata.get(kind) or [])
+    return tuple(sorted(lib.id.directory_name for lib in package.libraries))
+
+
+def check_upload(upload) -> CheckedPackage:
+    """Check an uploaded file (a Django `UploadedFile`, or any file with `size`, `name` and
+    `read`) and return it as a `CheckedPackage`, or raise `ValidationError` with one translated
+    message. Reads nothing before the size is known to be within the limit."""
+    size = getattr(upload, "size", None)
+    if size is None or size > max_upload_bytes():
+        raise _refuse(
+            _(
+                "The file is larger than %(limit)s MB, the largest H5P package this site accepts. "
+                "Make its pictures and videos smaller and export it again."
+            ),
+            limit=settings.H5P_MAX_UPLOAD_MB,
+        )
+    upload.seek(0)
+    data = upload.read()
+    return check_bytes(data)
+
+
+def check_bytes(data: bytes) -> CheckedPackage:
+    if len(data) > max_upload_bytes():
+        raise _refuse(
+            _(
+                "The file is larger than %(limit)s MB, the largest H5P package this site accepts. "
+                "Make its pictures and videos smaller and export it again."
+            ),
+            limit=settings.H5P_MAX_UPLOAD_MB,
+        )
+    try:
+        package = pyh5p.read_package(data, limits=LIMITS)
+    except pyh5p.PackageError as error:
+        raise _translate_pyh5p(error) from None
+    try:
+        # An empty store: pyh5p looks nowhere but in the package, and never on the network.
+        pyh5p.load(data, store=pyh5p.LibraryStore(), validate=True)
+    except pyh5p.ValidationError as error:
+        raise _validation_issues(error, package.metadata) from None
+    except pyh5p.PackageError as error:
+        if str(error).startswith("main library"):
+            raise _validation_issues(
+                pyh5p.ValidationError([pyh5p.errors.ValidationIssue("$.h5p.mainLibrary", str(error), "dependency")]),
+                package.metadata,
+            ) from None
+        raise _translate_pyh5p(error) from None
+    except pyh5p.H5PError as error:
+        raise _translate_pyh5p(error) from None
+    _check_content_files(package.files)
+    libraries = _check_dependencies(package)
+    main = package.metadata["mainLibrary"]
+    main_id = next(lib.id for lib in package.libraries if lib.id.machine_name == main)
+    return CheckedPackage(
+        sha256=hashlib.sha256(data).hexdigest(),
+        title=str(package.metadata.get("title") or "")[:255],
+        language=str(package.metadata.get("language") or ""),
+        main_library=f"{main_id.machine_name} {main_id.major}.{main_id.minor}",
+        libraries=libraries,
+        size_bytes=len(data),
+        files=dict(package.files),
+    )
+
+
+# --- Storage ---------------------------------------------------------------------------------
+
+
+def folder(sha256: str) -> str:
+    if not SHA256.match(sha256 or ""):
+        raise ValueError("not a SHA-256 hex digest")
+    return f"{ROOT}/{sha256}"
+
+
+def is_stored(sha256: str) -> bool:
+    # h5p.json is written last, so its presence means the whole package is there.
+    return storage().exists(f"{folder(sha256)}/h5p.json")
+
+
+def store(package: CheckedPackage) -> bool:
+    """Extract the package to h5p/<sha256>/ unless an identical upload is already there; returns
+    whether files were written. Safe to repeat after an interrupted extraction."""
+    if is_stored(package.sha256):
+        return False
+    files = storage()
+    base = folder(package.sha256)
+    for name in sorted(package.files, key=lambda n: n == "h5p.json"):
+        target = f"{base}/{name}"
+        if files.exists(target):  # left by an interrupted earlier extraction
+            files.delete(target)
+        saved = files.save(target, ContentFile(package.files[name]))
+        if saved != target:
+            raise RuntimeError(f"storage renamed {target} to {saved}")
+    return True
+
+
+def _walk(files, directory: str):
+    folders, names = files.listdir(directory)
+    for name in names:
+        yield f"{directory}/{name}"
+    for sub in folders:
+        yield from _walk(files, f"{directory}/{sub}")
+
+
+def remove(sha256: str) -> int:
+    """Delete the stored files of a package; returns how many were deleted."""
+    files = storage()
+    base = folder(sha256)
+    try:
+        names = list(_walk(files, base))
+    except FileNotFoundError:
+        return 0
+    # h5p.json first, so a half-deleted package is never taken for a complete one.
+    names.sort(key=lambda n: n != f"{base}/h5p.json")
+    for name in names:
+        files.delete(name)
+    _remove_empty_folders(files, base)
+    return len(names)
+
+
+def _remove_empty_folders(files, base: str) -> None:
+    """On a local disk, also remove the emptied folders (object stores have none)."""
+    path = getattr(files, "path", None)
+    if path is None:
+        return
+    try:
+        root = files.path(base)
+    except NotImplementedError:
+        return
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def open_file(sha256: str, name: str):
+    """The stored file `name` of a package, opened for reading; FileNotFoundError if absent."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or any(part in {"", ".", ".."} for part in path.parts) or "\\" in name:
+        raise FileNotFoundError(name)
+    target = f"{folder(sha256)}/{path}"
+    files = storage()
+    if not files.exists(target):
+        raise FileNotFoundError(name)
+    return files.open(target, "rb")

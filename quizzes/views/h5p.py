@@ -1,0 +1,129 @@
+"""H5P in the browser: the packages' files, and what the player reports back (xAPI statements
+and its saved state). The learner is always the session's; the player's own idea of who is
+playing is ignored."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+
+from django.conf import settings
+from django.http import FileResponse, Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from progress.services import ProgressNotRecorded
+
+from .. import packages, selectors, services
+
+# Subresources (scripts, styles, pictures) load under the lesson page's policy; this one only
+# matters when someone opens a package's file directly: then nothing in it may run.
+FILE_POLICY = (
+    "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self'; sandbox"
+)
+TYPES = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".json": "application/json",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".vtt": "text/vtt",
+}
+
+
+def _origin(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+@require_GET
+def h5p_file(request, sha256: str, name: str):
+    """A file of a stored package, under an address that never changes what it serves."""
+    if settings.H5P_CONTENT_ORIGIN and _origin(request) != settings.H5P_CONTENT_ORIGIN:
+        # Packages are served only from their own origin when one is set.
+        raise Http404
+    try:
+        handle = packages.open_file(sha256, name)
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content_type = TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Content-Security-Policy"] = FILE_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if settings.H5P_CONTENT_ORIGIN:
+        # The player on the site's pages fetches JSON and fonts from here.
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _refused(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _signed_in(request) -> JsonResponse | None:
+    if not request.user.is_authenticated:
+        return _refused(_("Log in so that your answers are saved."), 403)
+    return None
+
+
+@require_POST
+def h5p_statement(request, page_id: int, activity_id: int):
+    """One xAPI statement from the player on `page_id` for `activity_id` (CSRF token required,
+    as for any form). Answers 201 when kept, 200 for a replay, 202 when nothing may be stored."""
+    refused = _signed_in(request)
+    if refused:
+        return refused
+    page, activity = selectors.h5p_activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
+    if len(request.body) > settings.H5P_STATEMENT_MAX_BYTES:
+        return _refused(_("The statement is too large."), 413)
+    try:
+        data = json.loads(request.body)
+        statement = services.statement_read(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        return _refused(_("The statement was refused: %(reason)s.") % {"reason": error}, 400)
+    try:
+        result, new = services.h5p_statement_record(
+            learner=request.user, activity=activity, page=page, statement=statement
+        )
+    except ProgressNotRecorded:
+        return JsonResponse({"stored": False}, status=202)
+    body = {"stored": new, "replay": not new}
+    if result is not None:
+        body["result"] = {
+            "best_percent": result.best_percent,
+            "completed": result.completed,
+            "attempts": result.attempts,
+            "client_reported": result.client_reported,
+        }
+    return JsonResponse(body, status=201 if new else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def h5p_state(request, page_id: int, activity_id: int):
+    """The player's saved state, in the shape H5P's core expects ({"success": ..., "data": ...});
+    it posts form data: `data` (a JSON string, or "0" to forget), `preload`, `invalidate`."""
+    refused = _signed_in(request)
+    if refused:
+        return refused
+    _page, activity = selectors.h5p_activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
+    if request.method == "GET":
+        state = selectors.h5p_state_of(learner=request.user, activity=activity)
+        return JsonResponse({"success": True, "data": state if state is not None else False})
+    data = request.POST.get("data")
+    if data is None:
+        return JsonResponse({"success": False, "message": _("No state was sent.")}, status=400)
+    if len(data.encode()) > settings.H5P_STATE_MAX_BYTES:
+        return JsonResponse({"success": False, "message": _("The saved state is too large.")}, status=413)
+    if data != "0":
+        try:
+            json.loads(data)
+        except ValueError:
+            return JsonResponse({"success": False, "message": _("The saved state is not valid JSON.")}, status=400)
+    try:
+        services.h5p_state_save(learner=request.user, activity=activity, data=None if data == "0" else data)
+    except ProgressNotRecorded:
+        return JsonResponse({"success": True, "stored": False}, status=202)
+    return JsonResponse({"success": True})
