@@ -8,8 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from elearning.views.health import healthz
-from quizzes.urls import learner_urlpatterns
 from elearning.views.help import help_page
+from quizzes.urls import learner_urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
