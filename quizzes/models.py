@@ -227,6 +227,11 @@ class H5PActivity(models.Model):
             "copyright": False,
             "embed": False,
             "fullScreen": False,
+            # Without it the frame's <html lang> is "en" whatever the content's language.
+            "metadata": {"title": self.title, "defaultLanguage": self.language},
+            "xAPIObjectIRI": request.build_absolute_uri(
+                reverse("h5p_file", kwargs={"sha256": self.package_sha256, "name": "h5p.json"})
+            ).removesuffix("/h5p.json"),
         }
         report = {}
         if records:

@@ -6,7 +6,7 @@ from certificates.demo import load_certificate, load_templates
 from courses.curriculum import CurriculumError
 from courses.demo import load_curriculum
 from elearning.demo import load_site
-from quizzes.demo import load_quizzes
+from quizzes.demo import load_h5p_demo, load_quizzes
 from schools.demo import load_school
 
 
@@ -42,6 +42,7 @@ class Command(BaseCommand):
         try:
             result = load_curriculum(home)
             quizzes = load_quizzes(home)
+            activities = load_h5p_demo()
             load_templates()
         except CurriculumError as error:
             raise CommandError(
@@ -51,7 +52,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Curriculum: {result.courses} new courses, {result.lessons} new lessons, "
             f"{result.translations} new English translations; "
-            f"{quizzes.quizzes} new quizzes, {quizzes.translations} translated."
+            f"{quizzes.quizzes} new quizzes, {quizzes.translations} translated; "
+            f"H5P demo activity placed in {len(activities)} lesson(s)."
         )
 
     def _school(self):

@@ -94,6 +94,9 @@
     }).then(function () {
       clearTimeout(timer);
       listen();
+      // The player's iframe has no name of its own for screen readers.
+      var iframe = frame.querySelector('iframe');
+      if (iframe && !iframe.title) iframe.title = config.options.metadata.title;
       show(container, '[data-h5p-loading]', false);
       container.setAttribute('data-h5p-ready', '');
     }).catch(function (error) {

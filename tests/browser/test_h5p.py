@@ -1,0 +1,132 @@
+"""An H5P activity in a lesson, in a real browser on a phone: the learner answers the demo
+activity ("Spot the risk") inside the player's frame; the statement reaches the site with the
+page's CSRF token, and the result and the lesson's progress are stored. A broken package shows
+"unavailable" and the lesson goes on."""
+
+import pytest
+from playwright.sync_api import expect
+
+from progress.selectors import step_is_complete
+from quizzes.models import H5PResult, H5PState, H5PStatement
+from tests.browser.test_accessibility import violations
+from tests.conftest import FIXTURE_MODULE
+from tests.factories import PASSWORD, AdultFactory
+
+pytestmark = pytest.mark.browser
+
+RISKY = [
+    "Cậu học trường nào thế?",
+    "Gửi tớ một tấm ảnh của cậu đi",
+    "đừng kể với bố mẹ cậu nhé",
+    "Mình chuyển sang nhắn riêng",
+]
+
+
+@pytest.fixture
+def h5p_site(site):
+    from courses.demo import load_curriculum
+    from courses.models import LessonPage
+    from elearning.models import HomePage
+    from quizzes import packages, services
+    from quizzes.demo import h5p_demo_package
+    from quizzes.models import H5PActivity
+    from tests.quizzes.conftest import embed
+
+    home = HomePage.objects.get(locale__language_code="vi")
+    load_curriculum(home, [FIXTURE_MODULE])
+    activity = services.h5p_activity_save(
+        activity=H5PActivity(title="Tìm tin nhắn không an toàn", language="vi"),
+        package=packages.check_bytes(h5p_demo_package("vi")),
+    )
+    lesson = LessonPage.objects.get(slug="thong-tin-rieng-tu")
+    embed(lesson, activity, required=True, pass_mark_percent=100)
+    return site, lesson, activity
+
+
+def log_in(page, url):
+    adult = AdultFactory(email="h5p@example.org")
+    page.goto(url + "/vi/accounts/login/")
+    page.locator("#id_login").fill(adult.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    return adult
+
+
+def test_h5p_answer_inside_the_player_is_stored_with_progress(h5p_site, page):
+    site, lesson, activity = h5p_site
+    learner = log_in(page, site.url)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site.url + lesson.url)
+
+    # Finishing before the required activity is refused, with the activity's name.
+    page.get_by_role("button", name="Em đã học xong").click()
+    expect(page.locator(".message--warning")).to_contain_text("Tìm tin nhắn không an toàn")
+    assert not step_is_complete(learner=learner, page=lesson)
+
+    expect(page.locator("[data-h5p-ready]")).to_have_count(1)
+    frame = page.frame_locator(".h5p-player iframe")
+    for text in RISKY:
+        frame.get_by_role("button", name=text).click()
+    frame.get_by_role("button", name="Kiểm tra").click()
+    expect(frame.locator("[role=status]")).to_contain_text("7")
+
+    def stored():
+        return H5PResult.objects.filter(learner=learner, activity=activity, completed=True).first()
+
+    page.wait_for_function("() => true")  # let the post go
+    for _ in range(50):
+        if stored():
+            break
+        page.wait_for_timeout(200)
+    result = stored()
+    assert result is not None, "no H5P result was stored"
+    assert (result.best_score, result.max_score, result.attempts, result.client_reported) == (7, 7, 1, True)
+    assert H5PStatement.objects.filter(learner=learner, top_level=True).count() == 1
+    assert errors == []
+
+    # The player's frame is named for screen readers; the page stays WCAG 2.1 AA.
+    expect(page.locator(".h5p-player iframe")).to_have_attribute("title", "Tìm tin nhắn không an toàn")
+    assert violations(page) == []
+
+    # Now the lesson can be finished: progress is stored.
+    page.get_by_role("button", name="Em đã học xong").click()
+    expect(page.locator(".message--success").first).to_be_visible()
+    assert step_is_complete(learner=learner, page=lesson)
+
+
+def test_h5p_state_is_saved_and_restored_when_the_learner_comes_back(h5p_site, page):
+    site, lesson, activity = h5p_site
+    learner = log_in(page, site.url)
+    page.goto(site.url + lesson.url)
+    expect(page.locator("[data-h5p-ready]")).to_have_count(1)
+    frame = page.frame_locator(".h5p-player iframe")
+    frame.get_by_role("button", name=RISKY[0]).click()
+    frame.get_by_role("button", name=RISKY[1]).click()
+    # H5P's core saves on its own schedule and when the page is left.
+    for _ in range(100):
+        if H5PState.objects.filter(learner=learner, activity=activity).exists():
+            break
+        page.wait_for_timeout(250)
+    assert H5PState.objects.filter(learner=learner, activity=activity).exists(), "no state was saved"
+    page.goto(site.url + lesson.url)
+    frame = page.frame_locator(".h5p-player iframe")
+    expect(frame.get_by_role("button", name=RISKY[0])).to_have_attribute("aria-pressed", "true")
+    expect(frame.get_by_role("button", name=RISKY[1])).to_have_attribute("aria-pressed", "true")
+    expect(frame.get_by_role("button", name=RISKY[2])).to_have_attribute("aria-pressed", "false")
+
+
+def test_h5p_package_that_fails_to_load_shows_unavailable_and_the_lesson_goes_on(h5p_site, page):
+    from quizzes import packages
+
+    site, lesson, activity = h5p_site
+    # A library file gone from storage: the player fails the way a missing library makes it fail.
+    storage = packages.storage()
+    for name in storage.listdir(f"h5p/{activity.package_sha256}")[0]:
+        if name.startswith("H5P.SpotTheRisk"):
+            storage.delete(f"h5p/{activity.package_sha256}/{name}/library.json")
+    log_in(page, site.url)
+    page.goto(site.url + lesson.url)
+    expect(page.get_by_text("Hoạt động này hiện không dùng được")).to_be_visible()
+    page.get_by_role("link", name="Tiếp").first.click()
+    expect(page).not_to_have_url(site.url + lesson.url)
