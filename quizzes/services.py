@@ -144,6 +144,15 @@ def h5p_activity_save(
     return activity
 
 
+def h5p_activity_delete(*, activity: H5PActivity) -> None:
+    """Delete an activity (its results and states go with it); its package's files go after the
+    deletion commits, unless another activity uses them."""
+    sha256 = activity.package_sha256
+    with transaction.atomic():
+        activity.delete()
+        transaction.on_commit(partial(h5p_package_release, sha256=sha256))
+
+
 def h5p_package_release(*, sha256: str) -> int:
     """Remove a package's files if no activity uses them any more; returns how many files went."""
     if H5PActivity.objects.filter(package_sha256=sha256).exists():

@@ -48,6 +48,12 @@ def token_of(html: str) -> str:
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
 
 
+@pytest.fixture(autouse=True)
+def fresh_media(settings, tmp_path):
+    """Each test its own media folder, so that stored H5P packages never leak between tests."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def h5p_activity(db):
     """An uploaded H5P activity (the tests' own content type), its files in storage."""

@@ -14,6 +14,13 @@ from quizzes import packages
 from tests.quizzes.h5p_builders import H5P_JSON, LIBRARY, package_files, valid_package, zipped
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages are checked in English here; one test checks the Vietnamese."""
+    with translation.override("en"):
+        yield
+
+
 def refusal(data: bytes) -> str:
     with pytest.raises(ValidationError) as caught:
         packages.check_bytes(data)

@@ -1,0 +1,189 @@
+"""H5P packages in storage: extracted once per identical file under h5p/<sha256>/, served with
+long cache headers and a strict policy, and removed after a replacement commits unless another
+activity still uses them. Uploads through the Wagtail admin, by editors only."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Role
+from quizzes import packages, services
+from quizzes.models import H5PActivity
+from tests.factories import AdultFactory, PupilFactory
+from tests.quizzes.h5p_builders import package_files, valid_package, zipped
+
+ADD_URL = "/admin/snippets/quizzes/h5pactivity/add/"
+
+
+def other_package() -> bytes:
+    return valid_package(content={"question": "Một câu hỏi khác?", "points": 3})
+
+
+def save(data: bytes, title="Activity") -> H5PActivity:
+    return services.h5p_activity_save(activity=H5PActivity(title=title), package=packages.check_bytes(data))
+
+
+def test_h5p_package_is_extracted_under_its_sha256(db):
+    activity = save(valid_package())
+    storage = packages.storage()
+    base = f"h5p/{activity.package_sha256}"
+    for name in ("h5p.json", "content/content.json", "content/images/picture.png", "H5P.TestQuestion-1.2/library.json"):
+        assert storage.exists(f"{base}/{name}")
+
+
+def test_h5p_identical_uploads_are_stored_once(db):
+    checked = packages.check_bytes(valid_package())
+    assert packages.store(checked) is True
+    assert packages.store(checked) is False
+    first, second = save(valid_package(), "A"), save(valid_package(), "B")
+    assert first.package_sha256 == second.package_sha256
+    folders, _files = packages.storage().listdir("h5p")
+    assert folders == [first.package_sha256]
+
+
+def test_h5p_replaced_package_files_go_after_the_change_commits(db, django_capture_on_commit_callbacks):
+    activity = save(valid_package())
+    old = activity.package_sha256
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.h5p_activity_save(activity=activity, package=packages.check_bytes(other_package()))
+    # Until the change commits, the old files are still there (a rollback would still need them).
+    assert packages.is_stored(old)
+    for callback in callbacks:
+        callback()
+    assert not packages.is_stored(old)
+    assert packages.is_stored(activity.package_sha256)
+
+
+def test_h5p_replaced_package_stays_while_another_activity_uses_it(db, django_capture_on_commit_callbacks):
+    first, second = save(valid_package(), "A"), save(valid_package(), "B")
+    shared = first.package_sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        services.h5p_activity_save(activity=first, package=packages.check_bytes(other_package()))
+    assert packages.is_stored(shared)
+    assert H5PActivity.objects.get(pk=second.pk).package_sha256 == shared
+
+
+def test_h5p_deleted_activity_files_go_when_unused(db, django_capture_on_commit_callbacks):
+    activity = save(valid_package())
+    sha = activity.package_sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        services.h5p_activity_delete(activity=activity)
+    assert not packages.is_stored(sha)
+    assert not H5PActivity.objects.exists()
+
+
+def test_h5p_file_is_served_with_long_cache_and_a_strict_policy(client, db):
+    activity = save(valid_package())
+    response = client.get(reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "h5p.json"}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    script = client.get(
+        reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "H5P.TestQuestion-1.2/question.js"})
+    )
+    assert script["Content-Type"] == "text/javascript"
+
+
+@pytest.mark.parametrize("name", ["../../settings.py", "content/../../../etc/passwd", "nothing.json", "/etc/passwd"])
+def test_h5p_file_outside_the_package_is_not_found(client, db, name):
+    activity = save(valid_package())
+    response = client.get(f"/h5p/{activity.package_sha256}/{name}")
+    assert response.status_code == 404
+
+
+def test_h5p_files_come_only_from_their_own_origin_when_one_is_set(client, db, settings):
+    settings.H5P_CONTENT_ORIGIN = "http://h5p.testserver"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "h5p.testserver"]
+    activity = save(valid_package())
+    path = reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "h5p.json"})
+    assert client.get(path).status_code == 404
+    other = client.get(path, HTTP_HOST="h5p.testserver")
+    assert other.status_code == 200
+    assert other["Access-Control-Allow-Origin"] == "*"
+    assert "sandbox" in other["Content-Security-Policy"]
+    assert activity.base_url == f"http://h5p.testserver/h5p/{activity.package_sha256}"
+
+
+# --- The Wagtail admin ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(db):
+    user = AdultFactory(role=Role.EDITOR, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def upload(client, data: bytes, **fields):
+    return client.post(
+        ADD_URL,
+        {"title": "Spot the risk", "language": "vi", "package": SimpleUploadedFile("activity.h5p", data), **fields},
+    )
+
+
+def test_h5p_editor_uploads_an_activity(client, editor):
+    client.force_login(editor)
+    response = upload(client, valid_package())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    activity = H5PActivity.objects.get()
+    assert (activity.main_library, activity.uploaded_by, activity.original_filename) == (
+        "H5P.TestQuestion 1.2",
+        editor,
+        "activity.h5p",
+    )
+    assert packages.is_stored(activity.package_sha256)
+
+
+def test_h5p_refused_upload_shows_why_and_stores_nothing(client, editor):
+    client.force_login(editor)
+    files = package_files()
+    files["content/steal.js"] = b"alert(1)"
+    response = upload(client, zipped(files))
+    assert response.status_code == 200
+    assert "content/steal.js" in response.content.decode()
+    assert not H5PActivity.objects.exists()
+    assert not packages.storage().exists("h5p")
+
+
+def test_h5p_upload_form_needs_a_package_for_a_new_activity(client, editor):
+    client.force_login(editor)
+    response = client.post(ADD_URL, {"title": "No file", "language": "vi"})
+    assert response.status_code == 200 and not H5PActivity.objects.exists()
+
+
+def test_h5p_editor_replaces_the_package_and_keeps_it_when_no_file_is_chosen(client, editor):
+    client.force_login(editor)
+    activity = save(valid_package())
+    edit = f"/admin/snippets/quizzes/h5pactivity/edit/{activity.pk}/"
+    assert client.post(edit, {"title": "Renamed", "language": "en"}).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.title, activity.language) == ("Renamed", "en")
+    old = activity.package_sha256
+    response = client.post(
+        edit, {"title": "Renamed", "language": "en", "package": SimpleUploadedFile("new.h5p", other_package())}
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.package_sha256 != old
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: PupilFactory(learning_data_consent=True),
+        lambda: AdultFactory(role=Role.TEACHER),
+        lambda: AdultFactory(role=Role.SOCIAL_WORKER),
+        lambda: AdultFactory(role=Role.CAREGIVER),
+        lambda: AdultFactory(role=Role.SCHOOL_LEADER),
+        lambda: AdultFactory(role=Role.EDITOR, is_staff=True),  # staff, but in no editors' group
+    ],
+)
+def test_h5p_only_editors_may_upload(client, db, make):
+    client.force_login(make())
+    response = upload(client, valid_package())
+    assert response.status_code == 403 or "/accounts/login/" in response["Location"]
+    assert not H5PActivity.objects.exists()
