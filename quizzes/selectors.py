@@ -66,3 +66,8 @@ def h5p_results_of(*, learner_ids, activity_ids=None) -> dict[tuple[int, int], H
     if activity_ids is not None:
         rows = rows.filter(activity_id__in=list(activity_ids))
     return {(row.learner_id, row.activity_id): row for row in rows}
+
+
+def h5p_results_for(*, learner) -> list[H5PResult]:
+    """A learner's H5P results, newest first, with their activities (one query)."""
+    return list(H5PResult.objects.filter(learner=learner).select_related("activity").order_by("-updated_at"))

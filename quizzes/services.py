@@ -311,3 +311,12 @@ def h5p_state_save(*, learner, activity: H5PActivity, data: str | None) -> None:
             H5PState.objects.filter(learner=learner, activity=activity).delete()
             return
         H5PState.objects.update_or_create(learner=learner, activity=activity, defaults={"data": data})
+
+
+def h5p_learner_data_delete(*, learner) -> int:
+    """Delete everything H5P kept about a learner (results, statements, saved states), as when a
+    pupil's consent is withdrawn; returns how many results there were."""
+    results = H5PResult.objects.filter(learner=learner).delete()[1].get(H5PResult._meta.label, 0)
+    H5PStatement.objects.filter(learner=learner).delete()
+    H5PState.objects.filter(learner=learner).delete()
+    return results

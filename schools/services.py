@@ -13,6 +13,7 @@ from accounts import credentials
 from accounts.models import PupilCredential, Role, User
 from courses.models import CoursePage
 from progress.models import StepRecord
+from quizzes import services as quiz_services
 from quizzes.models import QuizAttempt
 
 from .models import (
@@ -266,7 +267,7 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
-    """Withdraw consent: the pupil's progress and quiz attempts are deleted, for good, and the
+    """Withdraw consent: the pupil's progress, quiz attempts and H5P results are deleted, for good, and the
     withdrawal is logged. Returns what was deleted."""
     # Lock the pupil's row: an attempt being submitted right now waits, then finds no consent.
     User.objects.select_for_update().filter(pk=pupil.pk).first()
@@ -277,6 +278,7 @@ def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
         "attempts": QuizAttempt.objects.filter(learner=pupil).count(),
     }
     QuizAttempt.objects.filter(learner=pupil).delete()
+    deleted["activities"] = quiz_services.h5p_learner_data_delete(learner=pupil)
     ConsentRecord.objects.filter(pupil=pupil).delete()
     ConsentEvent.objects.create(pupil=pupil, action=ConsentEvent.Action.WITHDRAWN, by=by, details=deleted)
     return deleted

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import credentials
 from accounts.models import CredentialKind
+from quizzes import selectors as quiz_selectors
 
 from .. import exports, selectors, services
 from ..cards import login_cards_pdf
@@ -377,6 +378,7 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
         "consent": getattr(pupil, "consent_record", None),
         "events": ConsentEvent.objects.filter(pupil=pupil).select_related("by")[:10],
         "consent_link": consent_link(request, pupil=pupil, classroom=classroom),
+        "h5p_results": quiz_selectors.h5p_results_for(learner=pupil),
     }
     return render(request, "schools/pupil_detail.html", context, status=400 if consent_form.errors else 200)
 

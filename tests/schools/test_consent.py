@@ -13,6 +13,7 @@ from quizzes.models import QuizAttempt
 from quizzes.services import attempt_submit, questions_of
 from schools import services
 from schools.models import ConsentEvent, ConsentRecord
+from tests.quizzes.conftest import embed, h5p_activity  # noqa: F401
 
 
 def _consent(pupil, by):
@@ -79,7 +80,7 @@ def test_withdrawal_deletes_progress_and_attempts_and_is_logged(client, pupil, l
     assert not ConsentRecord.objects.filter(pupil=pupil).exists()
     event = ConsentEvent.objects.filter(pupil=pupil).first()
     assert event.action == "withdrawn" and event.by == leader
-    assert event.details == {"steps": 2, "attempts": 1}  # the lesson and the quiz's step
+    assert event.details == {"steps": 2, "attempts": 1, "activities": 0}  # the lesson and the quiz's step
     with pytest.raises(ProgressNotRecorded):
         step_complete(learner=pupil, page=lessons[0])
 
@@ -171,3 +172,27 @@ def test_a_step_finished_as_consent_is_withdrawn_is_not_stored(pupil, leader, le
     with pytest.raises(ProgressNotRecorded):
         step_complete(learner=stale, page=lessons[0])
     assert not StepRecord.objects.filter(learner=pupil).exists()
+
+
+def test_h5p_results_show_on_the_pupils_page_and_go_with_withdrawal(client, pupil, leader, lessons, h5p_activity):  # noqa: F811
+    from quizzes.models import H5PResult, H5PState, H5PStatement
+    from quizzes.services import h5p_state_save, h5p_statement_record, statement_read
+    from tests.quizzes.test_h5p_results import statement
+
+    _consent(pupil, leader)
+    pupil.refresh_from_db()
+    lesson = embed(lessons[0], h5p_activity)
+    h5p_statement_record(
+        learner=pupil, activity=h5p_activity, page=lesson, statement=statement_read(statement(raw=3, maximum=4))
+    )
+    h5p_state_save(learner=pupil, activity=h5p_activity, data="{}")
+    client.force_login(leader)
+    url = reverse("schools:pupil_detail", args=[pupil.memberships.get().classroom_id, pupil.pk])
+    page = client.get(url).content.decode()
+    assert "Spot the risk" in page and "75%" in page
+    client.post(url, {"action": "withdraw", "sure": "yes"})
+    assert ConsentEvent.objects.filter(pupil=pupil).first().details["activities"] == 1
+    assert not H5PResult.objects.filter(learner=pupil).exists()
+    assert not H5PStatement.objects.filter(learner=pupil).exists()
+    assert not H5PState.objects.filter(learner=pupil).exists()
+    assert "Spot the risk" not in client.get(url).content.decode()
