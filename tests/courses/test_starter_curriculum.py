@@ -91,6 +91,19 @@ def test_load_demo_builds_the_bilingual_curriculum_once(client):
     assert client.get("/vi/certificates/verify/7KQ2-M9XD-4TQH/").status_code == 200
     assert CertificateTemplate.objects.filter(course__isnull=True).count() == 2
 
+    # The demo H5P activity ("Spot the risk", packaged offline by pyh5p) is in a pupil lesson in
+    # each language, stored once per language, and its player is on the page.
+    from quizzes.demo import H5P_DEMO_LESSON
+    from quizzes.models import H5PActivity
+
+    assert sorted(H5PActivity.objects.values_list("language", flat=True)) == ["en", "vi"]
+    source = LessonPage.objects.get(slug=H5P_DEMO_LESSON, locale__language_code="vi")
+    for lesson in LessonPage.objects.filter(translation_key=source.translation_key):
+        (activity_id,) = lesson.embedded_h5p_activity_ids()
+        activity = H5PActivity.objects.get(pk=activity_id)
+        assert activity.language == lesson.locale.language_code and activity.is_playable()
+        assert "data-h5p-player" in client.get(lesson.url).content.decode()
+
     vi, en = Locale.objects.get(language_code="vi"), Locale.objects.get(language_code="en")
     for locale in (vi, en):
         courses = CoursePage.objects.live().filter(locale=locale)
