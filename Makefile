@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 
 # Front-end packages, exactly as package-lock.json pins them (scripts off: see .npmrc).
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 catalogs: $(VENV)/.installed

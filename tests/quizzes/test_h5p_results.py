@@ -275,7 +275,7 @@ def test_h5p_required_activity_that_cannot_be_played_does_not_block(client, less
     assert step_is_complete(learner=learner, page=lesson)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_h5p_concurrent_statements_lose_no_update(h5p_activity, lessons):
     """Statements of one learner arriving at once (several tabs, retries): every attempt is
     counted and the best score wins, on SQLite and on PostgreSQL."""
