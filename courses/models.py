@@ -283,15 +283,21 @@ class LessonPage(ProgressStep, Page):
             if block["type"] == "h5p_activity" and isinstance(block["value"].get("activity"), int)
         }
 
-    def unmet_activities(self, learner) -> list:
+    def unmet_activities(self, learner, *, skipped=()) -> list:
         """The required H5P activities the learner has not yet completed at their pass mark. An
-        activity whose package cannot be played on the site is never required."""
+        activity is never required when its package cannot be played on the site, nor when the
+        learner's browser could not play it (`skipped`: the activity ids the player reported as
+        unavailable, or "all" without JavaScript): an activity never blocks a lesson. Like its
+        score, that report comes from the browser; a requirement is a step of the lesson, not an
+        examination (certificates rest on quizzes graded here)."""
+        if "all" in skipped:
+            return []
         unmet = []
         for block in self.body:
             if block.block_type != "h5p_activity" or not block.value["required"]:
                 continue
             activity = block.value["activity"]
-            if activity is None or not activity.is_playable():
+            if activity is None or str(activity.pk) in skipped or not activity.is_playable():
                 continue
             if not activity.passed_by(learner, pass_mark_percent=block.value["pass_mark_percent"]):
                 unmet.append(activity)
@@ -301,7 +307,7 @@ class LessonPage(ProgressStep, Page):
         """The "I've finished" form: record the step once, then go on to the next step."""
         child = course.audience == Audience.PUPIL
         if request.user.is_authenticated and request.user.may_store_learning_data:
-            unmet = self.unmet_activities(request.user)
+            unmet = self.unmet_activities(request.user, skipped=request.POST.getlist("h5p_skipped"))
             if unmet:
                 names = ", ".join(f"“{activity.title}”" for activity in unmet)
                 messages.warning(

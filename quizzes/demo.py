@@ -191,10 +191,14 @@ def load_h5p_demo() -> list[str]:
         if lesson is None or lesson.embedded_h5p_activity_ids():
             continue
         checked = packages.check_bytes(h5p_demo_package(language))
-        activity = H5PActivity.objects.filter(package_sha256=checked.sha256).first()
+        activity = H5PActivity.objects.filter(package_id=checked.sha256).first()
         if activity is None:
+            messages = json.loads((H5P_DIR / "demo" / f"spot_the_risk.{language}.json").read_text(encoding="utf-8"))
             activity = services.h5p_activity_save(
-                activity=H5PActivity(title=H5P_DEMO_TITLES[language], language=language),
+                # One point per message rightly judged: the maximum the player must report.
+                activity=H5PActivity(
+                    title=H5P_DEMO_TITLES[language], language=language, max_score=len(messages["messages"])
+                ),
                 package=checked,
                 filename=f"spot-the-risk.{language}.h5p",
             )

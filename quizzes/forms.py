@@ -9,7 +9,7 @@ from . import packages, services
 
 
 class H5PActivityForm(WagtailAdminModelForm):
-    package = forms.FileField(
+    package_file = forms.FileField(
         label=_("H5P package (.h5p)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".h5p"}),
@@ -23,14 +23,14 @@ class H5PActivityForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.checked_package: packages.CheckedPackage | None = None
         if not self.instance.pk:
-            self.fields["package"].required = True
+            self.fields["package_file"].required = True
         else:
-            self.fields["package"].help_text = _(
+            self.fields["package_file"].help_text = _(
                 "Leave empty to keep the current package (%(library)s), or choose a new .h5p file to replace it."
             ) % {"library": self.instance.main_library}
 
-    def clean_package(self):
-        upload = self.cleaned_data.get("package")
+    def clean_package_file(self):
+        upload = self.cleaned_data.get("package_file")
         if upload:
             self.checked_package = packages.check_upload(upload)
         return upload
@@ -38,7 +38,7 @@ class H5PActivityForm(WagtailAdminModelForm):
     def save(self, commit=True):
         activity = super().save(commit=False)
         if commit:
-            upload = self.cleaned_data.get("package")
+            upload = self.cleaned_data.get("package_file")
             services.h5p_activity_save(
                 activity=activity,
                 package=self.checked_package,

@@ -150,16 +150,46 @@ class QuizAnswer(models.Model):
         return f"{self.attempt_id} · {self.question_id} · {self.score}"
 
 
+class H5PPackage(models.Model):
+    """One stored .h5p file: its files are in storage under h5p/<sha256>/, shared by every
+    activity uploaded from the same file. Storing and removing the files lock this row, so that
+    a package is never removed while an activity is being saved with it; activities point at it
+    with PROTECT, so the database refuses to drop one still in use."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, primary_key=True)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    stored_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("H5P package")
+        verbose_name_plural = _("H5P packages")
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="h5p_package_is_sha256"),
+        ]
+
+    def __str__(self):
+        return self.sha256
+
+
 class H5PActivity(models.Model):
-    """An uploaded H5P package. Its files live in storage under h5p/<package_sha256>/, shared by
-    every activity uploaded from the same file; the row is what lessons point at."""
+    """An uploaded H5P package, as lessons use it: a title, a language, and the package."""
 
     title = models.CharField(_("title"), max_length=255)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="vi")
-    package_sha256 = models.CharField(_("package"), max_length=64, editable=False)
+    package = models.ForeignKey(
+        H5PPackage, on_delete=models.PROTECT, related_name="activities", editable=False, verbose_name=_("package")
+    )
+    max_score = models.PositiveIntegerField(
+        _("maximum score"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The activity's maximum score, as H5P reports it (for example, the number of questions). "
+            "When set, a result reported with another maximum is refused. Leave empty if it varies."
+        ),
+    )
     main_library = models.CharField(_("content type"), max_length=255, editable=False)
     libraries = models.JSONField(_("libraries"), default=list, editable=False)
-    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
     original_filename = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -177,15 +207,13 @@ class H5PActivity(models.Model):
         verbose_name = _("H5P activity")
         verbose_name_plural = _("H5P activities")
         ordering = ["title"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(package_sha256__regex=r"^[0-9a-f]{64}$"), name="h5p_activity_package_is_sha256"
-            ),
-        ]
-        indexes = [models.Index(fields=["package_sha256"], name="h5p_activity_package_idx")]
 
     def __str__(self):
         return self.title
+
+    @property
+    def package_sha256(self) -> str:
+        return self.package_id or ""
 
     @property
     def base_url(self) -> str:
@@ -233,6 +261,12 @@ class H5PActivity(models.Model):
                 reverse("h5p_file", kwargs={"sha256": self.package_sha256, "name": "h5p.json"})
             ).removesuffix("/h5p.json"),
         }
+        # H5P's core is always given a placeholder user: without one it writes a lasting id of its
+        # own into the browser's storage (shared school phones); it never learns who is playing.
+        options["user"] = {"name": "learner", "mail": "learner@invalid"}
+        # Nothing to restore, and nowhere to ask: "RESET" tells H5P's core there is no saved state
+        # (with a user and no address to ask, it would fail).
+        options["contentUserData"] = [{"state": "RESET"}]
         report = {}
         if records:
             kwargs = {"page_id": page.pk, "activity_id": self.pk}
@@ -240,14 +274,13 @@ class H5PActivity(models.Model):
             options.update(
                 {
                     "saveFreq": 15,
-                    # H5P's core saves state only for a "user"; it never learns who the learner is.
-                    "user": {"name": "learner", "mail": "learner@invalid"},
                     "ajax": {"contentUserDataUrl": reverse("h5p_state", kwargs=kwargs)},
                     "contentUserData": [{"state": state}] if state else [],
                 }
             )
             report = {"statements": reverse("h5p_statement", kwargs=kwargs), "csrfToken": get_token(request)}
         return {
+            "activity": self.pk,
             "element_id": f"h5p-{self.pk}-{page.pk}",
             "playable": self.is_playable(),
             "options": options,

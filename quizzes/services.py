@@ -19,7 +19,7 @@ from progress import services as progress_services
 
 from . import packages
 from .grading import AnswerError, Grade, grade
-from .models import H5PActivity, H5PResult, H5PState, H5PStatement, QuizAnswer, QuizAttempt, QuizPage
+from .models import H5PActivity, H5PPackage, H5PResult, H5PState, H5PStatement, QuizAnswer, QuizAttempt, QuizPage
 
 logger = logging.getLogger(__name__)
 
@@ -118,47 +118,59 @@ class StatementRefused(ValueError):
     """The statement is not a well-formed xAPI statement the site accepts (the message says why)."""
 
 
+def _locked_package(package: packages.CheckedPackage) -> H5PPackage:
+    """The package's row, created if need be and locked for this transaction (a release that
+    holds it first finishes, and may have removed the row: then it is made again)."""
+    while True:
+        H5PPackage.objects.get_or_create(sha256=package.sha256, defaults={"size_bytes": package.size_bytes})
+        locked = H5PPackage.objects.select_for_update().filter(sha256=package.sha256).first()
+        if locked is not None:
+            return locked
+
+
 def h5p_activity_save(
     *, activity: H5PActivity, package: packages.CheckedPackage | None, user=None, filename: str = ""
 ) -> H5PActivity:
     """Create or update an activity; with `package`, its files are stored first (once per
-    identical file), and a replaced package's files are removed after the change commits, unless
-    another activity still uses them."""
-    previous = None
-    if activity.pk:
-        previous = H5PActivity.objects.filter(pk=activity.pk).values_list("package_sha256", flat=True).first()
-    if package is not None:
-        packages.store(package)
-        activity.package_sha256 = package.sha256
-        activity.main_library = package.main_library
-        activity.libraries = list(package.libraries)
-        activity.size_bytes = package.size_bytes
-        activity.original_filename = filename[:255]
-        activity.uploaded_by = user if user is not None and user.is_authenticated else None
-    elif not activity.package_sha256:
-        raise ValueError("a new H5P activity needs a package")
+    identical file), under a lock on the package's row that a release also takes. A replaced
+    package is released after the change commits (its files go unless another activity uses
+    them), and learners' saved states of the old package are forgotten (they would not fit)."""
     with transaction.atomic():
+        previous = None
+        if activity.pk:
+            previous = H5PActivity.objects.filter(pk=activity.pk).values_list("package_id", flat=True).first()
+        if package is not None:
+            activity.package = _locked_package(package)
+            packages.store(package)
+            activity.main_library = package.main_library
+            activity.libraries = list(package.libraries)
+            activity.original_filename = filename[:255]
+            activity.uploaded_by = user if user is not None and user.is_authenticated else None
+        elif not activity.package_id:
+            raise ValueError("a new H5P activity needs a package")
         activity.save()
-        if previous and previous != activity.package_sha256:
+        if previous and previous != activity.package_id:
+            H5PState.objects.filter(activity=activity).delete()
             transaction.on_commit(partial(h5p_package_release, sha256=previous))
     return activity
 
 
 def h5p_activity_delete(*, activity: H5PActivity) -> None:
-    """Delete an activity (its results and states go with it); its package's files go after the
-    deletion commits, unless another activity uses them."""
-    sha256 = activity.package_sha256
-    with transaction.atomic():
-        activity.delete()
-        transaction.on_commit(partial(h5p_package_release, sha256=sha256))
+    """Delete an activity (its results and states go with it); its package is released after the
+    deletion commits (see `quizzes.receivers`, which also covers the admin's delete views)."""
+    activity.delete()
 
 
 def h5p_package_release(*, sha256: str) -> int:
-    """Remove a package's files if no activity uses them any more; returns how many files went."""
-    if H5PActivity.objects.filter(package_sha256=sha256).exists():
-        return 0
+    """Remove a package's files and row if no activity uses them any more; returns how many
+    files went. Holds the package row's lock meanwhile, so no activity can be saved with it."""
     try:
-        removed = packages.remove(sha256)
+        with transaction.atomic():
+            locked = H5PPackage.objects.select_for_update().filter(sha256=sha256).first()
+            if locked is None or H5PActivity.objects.filter(package_id=sha256).exists():
+                return 0
+            removed = packages.remove(sha256)
+            locked.delete()
     except Exception:
         logger.exception("removing the files of H5P package %s failed", sha256)
         return 0
@@ -242,6 +254,9 @@ def statement_read(data) -> Statement:
     if verb_id not in XAPI_VERBS_THAT_SCORE:
         completed = False
     stored = {key: data[key] for key in ("verb", "object", "result", "context") if key in data}
+    if isinstance(stored.get("result"), dict):
+        # What the learner typed or picked stays in the browser: the score is enough here.
+        stored["result"] = {key: value for key, value in stored["result"].items() if key != "response"}
     return Statement(
         id=statement_id,
         verb=verb_id,
@@ -261,6 +276,9 @@ def h5p_statement_record(
     the best score so far, completed. Returns the result (None if the statement does not count)
     and whether the statement was new; a replay changes nothing. The score is the browser's:
     the result says so (`client_reported`), and certificates never rest on it alone."""
+    bounded = statement.counts and statement.score_max is not None and activity.max_score is not None
+    if bounded and statement.score_max != activity.max_score:
+        raise StatementRefused(f"this activity's maximum score is {activity.max_score}")
     if not learner.is_authenticated or not learner.may_store_learning_data:
         raise progress_services.ProgressNotRecorded("H5P results are not stored for this learner")
     now = timezone.now()
@@ -287,7 +305,7 @@ def h5p_statement_record(
             H5PResult.objects.get_or_create(learner=learner, activity=activity)
         changes = {"attempts": F("attempts") + 1, "updated_at": now}
         if statement.score_raw is not None:
-            percent = 100.0 * statement.score_raw / statement.score_max
+            percent = min(100.0, statement.score_raw / statement.score_max * 100.0)
             better = Q(best_percent__isnull=True) | Q(best_percent__lt=percent)
             # One UPDATE whose conditions read the row as it is: concurrent statements can never
             # lower the best score or lose an attempt.

@@ -20,7 +20,8 @@ class H5PActivityViewSet(SnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("title"), FieldPanel("language")]),
-            FieldPanel("package"),
+            FieldPanel("package_file"),
+            FieldPanel("max_score"),
             HelpPanel(
                 content=_(
                     "<p>Export the activity from H5P with its libraries, then upload the .h5p file here. "

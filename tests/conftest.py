@@ -50,3 +50,13 @@ def en_course(course):
     from courses.models import CoursePage
 
     return CoursePage.objects.get(slug="secrets-and-you")
+
+
+@pytest.fixture
+def h5p_storage(settings, tmp_path):
+    """A storage folder of its own for H5P packages, so that stored packages never leak between
+    tests (identical uploads are stored once)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "h5p": {**settings.STORAGES["h5p"], "OPTIONS": {"location": str(tmp_path / "h5p")}},
+    }

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "quizzes.middleware.H5PContentOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,13 +236,19 @@ PRIVATE_STORAGE = {
     "BACKEND": "certificates.storage.PrivateFileSystemStorage",
     "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
 }
+H5P_ROOT = env.path("H5P_ROOT", default=BASE_DIR / "h5p-files")
+H5P_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(H5P_ROOT)},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": PRIVATE_STORAGE,
     # Extracted H5P packages (h5p/<sha256>/...): any Django storage, e.g. S3 through
-    # django-storages; the default keeps them under MEDIA_ROOT.
-    "h5p": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # django-storages. Not under MEDIA_ROOT: only the site's H5P view serves them, with its
+    # headers (a web server serving /media/ would not add them).
+    "h5p": H5P_STORAGE,
 }
 # The H5P player (npm's h5p-standalone, installed by `make setup`) is served as static files.
 STATICFILES_DIRS = [("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist")]
@@ -252,8 +259,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # An uploaded .h5p package larger than this is refused before it is read.
 H5P_MAX_UPLOAD_MB = env.int("H5P_MAX_UPLOAD_MB", default=50)
 # Serve the packages' files from another origin (e.g. "https://h5p.example.org", a host name
-# that points at this same application and is listed in ALLOWED_HOSTS), with a strict
-# Content-Security-Policy and no cookies of the site. Empty: the site's own origin.
+# that points at this same application and is listed in ALLOWED_HOSTS, which then serves
+# nothing else), with a strict Content-Security-Policy and no cookies of the site, so that a
+# package's file opened directly can do nothing. It does not isolate the player: h5p-standalone
+# runs a package's scripts in the page's own origin, so an uploaded package is trusted code.
+# Empty: the site's own origin.
 H5P_CONTENT_ORIGIN = env("H5P_CONTENT_ORIGIN", default="").rstrip("/")
 # The largest xAPI statement and saved player state the site accepts, in bytes.
 H5P_STATEMENT_MAX_BYTES = env.int("H5P_STATEMENT_MAX_BYTES", default=16 * 1024)

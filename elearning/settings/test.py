@@ -6,7 +6,7 @@ import shutil
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, PRIVATE_STORAGE, STORAGES
+from .base import BASE_DIR, DATABASES, H5P_STORAGE, PRIVATE_STORAGE, STORAGES
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
@@ -33,4 +33,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="elearning-test-private-")
 atexit.register(shutil.rmtree, PRIVATE_MEDIA_ROOT, ignore_errors=True)
-STORAGES = {**STORAGES, "private": {**PRIVATE_STORAGE, "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}}
+H5P_ROOT = tempfile.mkdtemp(prefix="elearning-test-h5p-")
+atexit.register(shutil.rmtree, H5P_ROOT, ignore_errors=True)
+STORAGES = {
+    **STORAGES,
+    "private": {**PRIVATE_STORAGE, "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
+    "h5p": {**H5P_STORAGE, "OPTIONS": {"location": H5P_ROOT}},
+}

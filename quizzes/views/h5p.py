@@ -44,7 +44,7 @@ def h5p_file(request, sha256: str, name: str):
         raise Http404
     try:
         handle = packages.open_file(sha256, name)
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):  # absent, or a folder
         raise Http404 from None
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -85,12 +85,12 @@ def h5p_statement(request, page_id: int, activity_id: int):
     try:
         data = json.loads(request.body)
         statement = services.statement_read(data)
-    except (ValueError, UnicodeDecodeError) as error:
-        return _refused(_("The statement was refused: %(reason)s.") % {"reason": error}, 400)
-    try:
         result, new = services.h5p_statement_record(
             learner=request.user, activity=activity, page=page, statement=statement
         )
+    except (ValueError, RecursionError) as error:  # StatementRefused, bad JSON, absurd nesting
+        reason = error if isinstance(error, services.StatementRefused) else "not valid JSON"
+        return _refused(_("The statement was refused: %(reason)s.") % {"reason": reason}, 400)
     except ProgressNotRecorded:
         return JsonResponse({"stored": False}, status=202)
     body = {"stored": new, "replay": not new}
@@ -123,7 +123,7 @@ def h5p_state(request, page_id: int, activity_id: int):
     if data != "0":
         try:
             json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return JsonResponse({"success": False, "message": _("The saved state is not valid JSON.")}, status=400)
     try:
         services.h5p_state_save(learner=request.user, activity=activity, data=None if data == "0" else data)

@@ -49,9 +49,8 @@ def token_of(html: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fresh_media(settings, tmp_path):
-    """Each test its own media folder, so that stored H5P packages never leak between tests."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def fresh_h5p_storage(h5p_storage):
+    """Each test its own H5P storage folder (see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -308,3 +308,58 @@ def test_h5p_concurrent_statements_lose_no_update(h5p_activity, lessons):
     result = H5PResult.objects.get(learner=learner, activity=h5p_activity)
     assert (result.attempts, result.best_score, result.best_percent) == (len(scores), 4, 100.0)
     assert H5PStatement.objects.filter(learner=learner).count() == len(scores)
+
+
+def test_h5p_required_activity_is_not_required_without_javascript(client, lessons, h5p_activity):
+    from progress.selectors import step_is_complete
+
+    lesson = embed(lessons[0], h5p_activity, required=True)
+    learner = PupilFactory(learning_data_consent=True)
+    client.force_login(learner)
+    page = client.get(lesson.url).content.decode()
+    assert '<noscript><input type="hidden" name="h5p_skipped" value="all"></noscript>' in page
+    client.post(lesson.url, {"h5p_skipped": "all"})
+    assert step_is_complete(learner=learner, page=lesson)
+
+
+def test_h5p_maximum_set_by_the_editor_bounds_the_reported_score(signed_in, h5p_lesson, h5p_activity):
+    h5p_activity.max_score = 7
+    h5p_activity.save()
+    forged = post(signed_in, h5p_lesson, h5p_activity, statement(raw=1, maximum=1))
+    assert forged.status_code == 400 and "7" in forged.json()["error"]
+    assert post(signed_in, h5p_lesson, h5p_activity, statement(raw=5, maximum=7)).status_code == 201
+    # A question inside the activity has its own maximum.
+    assert post(signed_in, h5p_lesson, h5p_activity, statement(raw=1, maximum=1, sub=True)).status_code == 201
+
+
+@pytest.mark.parametrize("what", ["statements", "state"])
+def test_h5p_absurdly_nested_json_is_refused_not_a_crash(signed_in, h5p_lesson, h5p_activity, what):
+    nested = "[" * 5000 + "]" * 5000
+    if what == "statements":
+        response = post(signed_in, h5p_lesson, h5p_activity, nested)
+    else:
+        response = signed_in.post(url(h5p_lesson, h5p_activity, "state"), {"data": nested})
+    assert response.status_code in (400, 413)
+
+
+def test_h5p_huge_numbers_do_not_break_the_result(signed_in, h5p_lesson, h5p_activity):
+    assert post(signed_in, h5p_lesson, h5p_activity, statement(raw=1.7e308, maximum=1.7e308)).status_code == 201
+    assert H5PResult.objects.get().best_percent == 100.0
+
+
+def test_h5p_what_the_learner_answered_is_not_kept(signed_in, h5p_lesson, h5p_activity):
+    sent = statement()
+    sent["result"]["response"] = "tên trường em là ..."
+    post(signed_in, h5p_lesson, h5p_activity, sent)
+    assert "response" not in H5PStatement.objects.get().statement["result"]
+
+
+def test_h5p_replacing_the_package_forgets_saved_states(db, h5p_activity, learner):
+    from quizzes import packages
+    from tests.quizzes.h5p_builders import valid_package
+
+    services.h5p_state_save(learner=learner, activity=h5p_activity, data="{}")
+    services.h5p_activity_save(
+        activity=h5p_activity, package=packages.check_bytes(valid_package(content={"question": "Khác?", "points": 3}))
+    )
+    assert not H5PState.objects.exists()

@@ -121,7 +121,12 @@ def editor(db):
 def upload(client, data: bytes, **fields):
     return client.post(
         ADD_URL,
-        {"title": "Spot the risk", "language": "vi", "package": SimpleUploadedFile("activity.h5p", data), **fields},
+        {
+            "title": "Spot the risk",
+            "language": "vi",
+            "package_file": SimpleUploadedFile("activity.h5p", data),
+            **fields,
+        },
     )
 
 
@@ -164,7 +169,7 @@ def test_h5p_editor_replaces_the_package_and_keeps_it_when_no_file_is_chosen(cli
     assert (activity.title, activity.language) == ("Renamed", "en")
     old = activity.package_sha256
     response = client.post(
-        edit, {"title": "Renamed", "language": "en", "package": SimpleUploadedFile("new.h5p", other_package())}
+        edit, {"title": "Renamed", "language": "en", "package_file": SimpleUploadedFile("new.h5p", other_package())}
     )
     assert response.status_code == 302
     activity.refresh_from_db()
@@ -187,3 +192,34 @@ def test_h5p_only_editors_may_upload(client, db, make):
     response = upload(client, valid_package())
     assert response.status_code == 403 or "/accounts/login/" in response["Location"]
     assert not H5PActivity.objects.exists()
+
+
+def test_h5p_content_origin_serves_nothing_but_packages(client, db, settings):
+    settings.H5P_CONTENT_ORIGIN = "http://h5p.testserver"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "h5p.testserver"]
+    for path in ("/vi/", "/admin/", "/vi/accounts/login/"):
+        assert client.get(path, HTTP_HOST="h5p.testserver").status_code == 404, path
+    assert client.get("/vi/accounts/login/").status_code == 200
+
+
+def test_h5p_folder_of_a_package_is_not_found(client, db):
+    activity = save(valid_package())
+    assert client.get(f"/h5p/{activity.package_sha256}/content", follow=True).status_code == 404
+
+
+def test_h5p_deleting_in_the_admin_removes_unused_files(client, editor, django_capture_on_commit_callbacks):
+    editor.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(editor)
+    activity = save(valid_package())
+    sha = activity.package_sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/snippets/quizzes/h5pactivity/delete/{activity.pk}/")
+    assert response.status_code == 302
+    assert not H5PActivity.objects.exists()
+    assert not packages.is_stored(sha)
+
+
+def test_h5p_release_keeps_a_package_an_activity_uses(db):
+    activity = save(valid_package())
+    assert services.h5p_package_release(sha256=activity.package_sha256) == 0
+    assert packages.is_stored(activity.package_sha256)

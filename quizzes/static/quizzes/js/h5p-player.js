@@ -106,6 +106,15 @@
       show(container, '[data-h5p-loading]', false);
       show(container, '[data-h5p-unavailable]', true);
       container.setAttribute('data-h5p-failed', '');
+      // An activity that cannot be played is not required to finish the lesson.
+      var finish = document.querySelector('form[data-finish-lesson]');
+      if (finish) {
+        var skipped = document.createElement('input');
+        skipped.type = 'hidden';
+        skipped.name = 'h5p_skipped';
+        skipped.value = String(config.activity);
+        finish.appendChild(skipped);
+      }
     });
   }
 
