@@ -223,3 +223,17 @@ def test_h5p_release_keeps_a_package_an_activity_uses(db):
     activity = save(valid_package())
     assert services.h5p_package_release(sha256=activity.package_sha256) == 0
     assert packages.is_stored(activity.package_sha256)
+
+
+def test_h5p_admin_pages_render_for_an_editor(client, editor, h5p_lesson, h5p_activity):
+    client.force_login(editor)
+    for url in (
+        "/admin/snippets/quizzes/h5pactivity/",
+        ADD_URL,
+        f"/admin/snippets/quizzes/h5pactivity/edit/{h5p_activity.pk}/",
+        f"/admin/pages/{h5p_lesson.pk}/edit/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    listing = client.get("/admin/snippets/quizzes/h5pactivity/").content.decode()
+    assert "Spot the risk" in listing and "H5P.TestQuestion 1.2" in listing
