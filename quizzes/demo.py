@@ -149,16 +149,19 @@ H5P_DEMO_LESSON = "khi-co-dieu-khong-on"  # 22-pupil-9-11-reporting: "When somet
 H5P_DEMO_TITLES = {"vi": "Tìm tin nhắn không an toàn", "en": "Spot the risk"}
 
 
+def h5p_demo_content(language: str) -> dict:
+    return json.loads((H5P_DIR / "demo" / f"spot_the_risk.{language}.json").read_text(encoding="utf-8"))
+
+
 def h5p_demo_package(language: str) -> bytes:
     """The demo activity ("Spot the risk", a content type written for this project, in
     quizzes/h5p/library) packaged by pyh5p from its content in quizzes/h5p/demo. Offline: the
     only library store is the project's folder, and pyh5p never fetches."""
     import pyh5p
 
-    content = json.loads((H5P_DIR / "demo" / f"spot_the_risk.{language}.json").read_text(encoding="utf-8"))
     built = pyh5p.build(
         "H5P.SpotTheRisk",
-        content,
+        h5p_demo_content(language),
         store=pyh5p.LibraryStore(H5P_DIR / "library"),
         fetch=False,
         title=H5P_DEMO_TITLES[language],
@@ -182,23 +185,18 @@ def load_h5p_demo() -> list[str]:
     if source is None:
         return []
     changed = []
-    for language, locale in Locale.objects.filter(language_code__in=H5P_DEMO_TITLES).values_list("language_code", "pk"):
-        lesson = (
-            source
-            if language == "vi"
-            else LessonPage.objects.filter(translation_key=source.translation_key, locale_id=locale).first()
-        )
+    for locale in Locale.objects.filter(language_code__in=H5P_DEMO_TITLES):
+        language = locale.language_code
+        lesson = source.get_translation_or_none(locale)
         if lesson is None or lesson.embedded_h5p_activity_ids():
             continue
         checked = packages.check_bytes(h5p_demo_package(language))
         activity = H5PActivity.objects.filter(package_id=checked.sha256).first()
         if activity is None:
-            messages = json.loads((H5P_DIR / "demo" / f"spot_the_risk.{language}.json").read_text(encoding="utf-8"))
+            messages = h5p_demo_content(language)["messages"]
             activity = services.h5p_activity_save(
                 # One point per message rightly judged: the maximum the player must report.
-                activity=H5PActivity(
-                    title=H5P_DEMO_TITLES[language], language=language, max_score=len(messages["messages"])
-                ),
+                activity=H5PActivity(title=H5P_DEMO_TITLES[language], language=language, max_score=len(messages)),
                 package=checked,
                 filename=f"spot-the-risk.{language}.h5p",
             )

@@ -1,6 +1,7 @@
-"""With `H5P_CONTENT_ORIGIN` set, the content origin's host name points at this application, but
-it must serve the packages' files and nothing else: not the site's pages, its sign-in, or its
-admin (that host is where uploaded code is allowed to live)."""
+"""With `H5P_CONTENT_ORIGIN` set, the packages' files and the site live apart: the content
+origin's host name points at this application but serves the files (under /h5p/) and nothing
+else, not the site's pages, its sign-in or its admin; the site's own host no longer serves the
+files. (The player's reports are under /<language>/h5p/play/, on the site.)"""
 
 from django.conf import settings
 from django.http import HttpResponseNotFound
@@ -12,6 +13,8 @@ class H5PContentOriginMiddleware:
 
     def __call__(self, request):
         origin = settings.H5P_CONTENT_ORIGIN
-        if origin and f"{request.scheme}://{request.get_host()}" == origin and not request.path.startswith("/h5p/"):
-            return HttpResponseNotFound(b"Not found", content_type="text/plain")
+        if origin:
+            on_content_host = f"{request.scheme}://{request.get_host()}" == origin
+            if on_content_host != request.path.startswith("/h5p/"):
+                return HttpResponseNotFound(b"Not found", content_type="text/plain")
         return self.get_response(request)

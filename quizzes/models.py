@@ -257,20 +257,20 @@ class H5PActivity(models.Model):
             "fullScreen": False,
             # Without it the frame's <html lang> is "en" whatever the content's language.
             "metadata": {"title": self.title, "defaultLanguage": self.language},
-            "xAPIObjectIRI": request.build_absolute_uri(
-                reverse("h5p_file", kwargs={"sha256": self.package_sha256, "name": "h5p.json"})
-            ).removesuffix("/h5p.json"),
+            "xAPIObjectIRI": request.build_absolute_uri(self.base_url),
+            # Always a placeholder user: without one H5P's core writes a lasting id of its own into
+            # the browser's storage (shared school phones); it never learns who is playing.
+            "user": {"name": "learner", "mail": "learner@invalid"},
+            # Nothing to restore, and nowhere to ask: "RESET" tells H5P's core there is no saved
+            # state (with a user and no address to ask, it would fail).
+            "contentUserData": [{"state": "RESET"}],
         }
-        # H5P's core is always given a placeholder user: without one it writes a lasting id of its
-        # own into the browser's storage (shared school phones); it never learns who is playing.
-        options["user"] = {"name": "learner", "mail": "learner@invalid"}
-        # Nothing to restore, and nowhere to ask: "RESET" tells H5P's core there is no saved state
-        # (with a user and no address to ask, it would fail).
-        options["contentUserData"] = [{"state": "RESET"}]
         report = {}
         if records:
+            from .selectors import h5p_state_of
+
             kwargs = {"page_id": page.pk, "activity_id": self.pk}
-            state = H5PState.objects.filter(learner=learner, activity=self).values_list("data", flat=True).first()
+            state = h5p_state_of(learner=learner, activity=self)
             options.update(
                 {
                     "saveFreq": 15,

@@ -60,14 +60,6 @@ def h5p_state_of(*, learner, activity: H5PActivity) -> str | None:
     return H5PState.objects.filter(learner=learner, activity=activity).values_list("data", flat=True).first()
 
 
-def h5p_results_of(*, learner_ids, activity_ids=None) -> dict[tuple[int, int], H5PResult]:
-    """H5P results keyed by (learner id, activity id), in one query."""
-    rows = H5PResult.objects.filter(learner_id__in=list(learner_ids)).select_related("activity")
-    if activity_ids is not None:
-        rows = rows.filter(activity_id__in=list(activity_ids))
-    return {(row.learner_id, row.activity_id): row for row in rows}
-
-
 def h5p_results_for(*, learner) -> list[H5PResult]:
     """A learner's H5P results, newest first, with their activities (one query)."""
     return list(H5PResult.objects.filter(learner=learner).select_related("activity").order_by("-updated_at"))

@@ -221,14 +221,10 @@ def statement_read(data) -> Statement:
     context = data.get("context") or {}
     if not isinstance(context, dict):
         raise StatementRefused("context must be an object")
-    parents = (
-        (context.get("contextActivities") or {}).get("parent")
-        if isinstance(context.get("contextActivities"), dict)
-        else None
-    )
-    extensions = (
-        (target.get("definition") or {}).get("extensions") if isinstance(target.get("definition"), dict) else None
-    )
+    activities = context.get("contextActivities")
+    parents = activities.get("parent") if isinstance(activities, dict) else None
+    definition = target.get("definition")
+    extensions = definition.get("extensions") if isinstance(definition, dict) else None
     sub_content = isinstance(extensions, dict) and bool(extensions.get(H5P_SUBCONTENT_EXTENSION))
     top_level = not parents and not sub_content
     result = data.get("result")
@@ -334,7 +330,7 @@ def h5p_state_save(*, learner, activity: H5PActivity, data: str | None) -> None:
 def h5p_learner_data_delete(*, learner) -> int:
     """Delete everything H5P kept about a learner (results, statements, saved states), as when a
     pupil's consent is withdrawn; returns how many results there were."""
-    results = H5PResult.objects.filter(learner=learner).delete()[1].get(H5PResult._meta.label, 0)
+    results, _ = H5PResult.objects.filter(learner=learner).delete()  # nothing cascades from a result
     H5PStatement.objects.filter(learner=learner).delete()
     H5PState.objects.filter(learner=learner).delete()
     return results

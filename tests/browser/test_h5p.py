@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from progress.selectors import step_is_complete
 from quizzes.models import H5PResult, H5PState, H5PStatement
 from tests.browser.test_accessibility import violations
+from tests.browser.test_quizzes import log_in
 from tests.conftest import FIXTURE_MODULE
-from tests.factories import PASSWORD, AdultFactory
 
 pytestmark = pytest.mark.browser
 
@@ -41,15 +41,6 @@ def h5p_site(site, h5p_storage):
     lesson = LessonPage.objects.get(slug="thong-tin-rieng-tu")
     embed(lesson, activity, required=True, pass_mark_percent=100)
     return site, lesson, activity
-
-
-def log_in(page, url):
-    adult = AdultFactory(email="h5p@example.org")
-    page.goto(url + "/vi/accounts/login/")
-    page.locator("#id_login").fill(adult.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    return adult
 
 
 def test_h5p_answer_inside_the_player_is_stored_with_progress(h5p_site, page):

@@ -38,9 +38,8 @@ def statement(*, raw=3, maximum=4, verb="answered", sub=False, actor=None, state
 
 
 def url(lesson, activity, what="statements"):
-    return reverse(
-        f"h5p_{what[:-1] if what == 'statements' else what}", kwargs={"page_id": lesson.pk, "activity_id": activity.pk}
-    )
+    name = {"statements": "h5p_statement", "state": "h5p_state"}[what]
+    return reverse(name, kwargs={"page_id": lesson.pk, "activity_id": activity.pk})
 
 
 def config_of(html: str, lesson, activity) -> dict:
