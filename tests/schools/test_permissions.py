@@ -14,6 +14,7 @@ from schools import services
 from schools.models import Classroom, Membership
 from schools.roster import plan_from_text
 from tests.factories import AdultFactory
+from tests.quizzes.conftest import embed, h5p_activity  # noqa: F401
 
 ROLES = [
     "visitor",
@@ -190,3 +191,51 @@ def test_a_leader_sees_every_class_of_the_school_a_teacher_only_theirs(client, w
     client.force_login(users["class_teacher"])
     home = client.get(reverse("schools:staff_home")).content.decode()
     assert "4A" in home and "4B" not in home
+
+
+# --- H5P: the player's reports take a page id and an activity id --------------------------------
+
+H5P_URLS = {"h5p_statement", "h5p_state"}
+# Takes a package's SHA-256, not an id: the files are content, public like the lessons that embed them.
+H5P_PUBLIC = {"h5p_file"}
+
+
+def test_every_h5p_url_with_an_id_is_in_the_walk():
+    from quizzes.urls import learner_urlpatterns, urlpatterns
+
+    with_ids = {
+        p.name for p in [*urlpatterns, *learner_urlpatterns] if p.pattern.converters or "(?P<" in str(p.pattern)
+    }
+    assert with_ids == H5P_URLS | H5P_PUBLIC
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_h5p_reports_as_every_role(client, world, role, lessons, h5p_activity):  # noqa: F811
+    """Every signed-in learner reports for themselves only (the learner is the session's), and
+    an activity that the page does not embed is not found; a visitor is refused before any look-up."""
+    import json
+
+    from quizzes.models import H5PResult
+    from tests.quizzes.test_h5p_results import statement
+
+    users, *_ = world
+    lesson, other_lesson = embed(lessons[0], h5p_activity), lessons[1]
+    if users[role]:
+        client.force_login(users[role])
+
+    def kwargs(page):
+        return {"page_id": page.pk, "activity_id": h5p_activity.pk}
+
+    state = client.get(reverse("h5p_state", kwargs=kwargs(lesson)))
+    posted = client.post(
+        reverse("h5p_statement", kwargs=kwargs(lesson)), json.dumps(statement()), content_type="application/json"
+    )
+    elsewhere = client.post(
+        reverse("h5p_statement", kwargs=kwargs(other_lesson)), json.dumps(statement()), content_type="application/json"
+    )
+    if role == "visitor":
+        assert (state.status_code, posted.status_code, elsewhere.status_code) == (403, 403, 403)
+        assert not H5PResult.objects.exists()
+    else:
+        assert (state.status_code, posted.status_code, elsewhere.status_code) == (200, 201, 404)
+        assert list(H5PResult.objects.values_list("learner", flat=True)) == [users[role].pk]
