@@ -4,7 +4,7 @@ configurable from the environment for a reverse proxy."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, PRIVATE_STORAGE, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, SECRET_KEY, STORAGES, env
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment: production will not start without it.")
@@ -26,10 +26,7 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     # Only behind a proxy that sets this header itself; otherwise a client could forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    "private": PRIVATE_STORAGE,
-}
+# Only what differs from base: every other storage alias (private, h5p, ...) is base's own.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=f"https://{ALLOWED_HOSTS[0]}")
 CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", default=WAGTAILADMIN_BASE_URL)
