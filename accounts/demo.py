@@ -15,6 +15,8 @@ DEMO_ADULTS = [
     ("teacher2@example.com", "Thầy Nam (demo)", Role.TEACHER, False, False),
     ("socialworker@example.com", "Anh Minh (demo)", Role.SOCIAL_WORKER, False, False),
     ("caregiver@example.com", "Chị Hoa (demo)", Role.CAREGIVER, False, False),
+    # One lesson short of the frontline certificate: finishing it issues one (scripts/smoke.py).
+    ("trainee@example.com", "Chị Thu (demo)", Role.SOCIAL_WORKER, False, False),
 ]
 
 

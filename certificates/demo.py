@@ -25,6 +25,7 @@ from . import services, tasks
 from .models import Certificate, CertificateTemplate
 
 DEMO_HOLDER_EMAIL = "socialworker@example.com"
+DEMO_TRAINEE_EMAIL = "trainee@example.com"
 # Fixed so the README can print it; real certificates get random codes.
 DEMO_CODE = "7KQ2M9XD4TQH"
 
@@ -67,13 +68,42 @@ def load_templates() -> int:
     return created
 
 
+def _frontline_course() -> CoursePage | None:
+    return CoursePage.objects.filter(
+        audience=Audience.FRONTLINE, issues_certificate=True, locale__language_code="vi"
+    ).first()
+
+
+def load_trainee() -> str:
+    """The demo trainee has passed the frontline course's final assessment and finished every
+    lesson but the last, so that finishing it issues a certificate; returns that lesson's URL
+    path ("" without the trainee or the course). Once the certificate is issued, nothing changes."""
+    trainee = User.objects.filter(email=DEMO_TRAINEE_EMAIL).first()
+    course = _frontline_course()
+    if trainee is None or course is None:
+        return ""
+    steps = list(step_pages(course).specific())
+    last_lesson = [page for page in steps if not isinstance(page, QuizPage)][-1]
+    if Certificate.objects.filter(holder=trainee, course_key=course.translation_key).exists():
+        return last_lesson.url
+    if not StepRecord.objects.filter(learner=trainee).exists():
+        with transaction.atomic():
+            for page in steps:
+                if isinstance(page, QuizPage):
+                    answers = simulated_answers(questions_of(page), rng=random.Random(11), skill=1.0)
+                    attempt_submit(learner=trainee, quiz=page, submission_key=uuid.uuid4(), answers=answers)
+                elif page.pk != last_lesson.pk:
+                    step_complete(learner=trainee, page=page)
+            # Started three hours ago, past the course's minimum time.
+            StepRecord.objects.filter(learner=trainee).update(started_at=timezone.now() - timedelta(hours=3))
+    return last_lesson.url
+
+
 def load_certificate() -> Certificate | None:
     """The demo social worker finishes the Vietnamese frontline course (every lesson, the final
     assessment with every answer right) and holds its certificate."""
     holder = User.objects.filter(email=DEMO_HOLDER_EMAIL).first()
-    course = CoursePage.objects.filter(
-        audience=Audience.FRONTLINE, issues_certificate=True, locale__language_code="vi"
-    ).first()
+    course = _frontline_course()
     if holder is None or course is None:
         return None
     existing = Certificate.objects.filter(holder=holder, course_key=course.translation_key).first()

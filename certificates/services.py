@@ -62,7 +62,7 @@ def certificate_issue(*, learner, course: CoursePage, code: str | None = None) -
                     issued_at=now,
                     expires_on=_years_later(local_day(now), years) if years else None,
                 )
-                transaction.on_commit(partial(tasks.render_certificate_pdf.enqueue, certificate.pk), robust=True)
+                transaction.on_commit(partial(tasks.enqueue, tasks.render_certificate_pdf, certificate.pk), robust=True)
                 return certificate, True
         except IntegrityError:
             # Issued at this very moment by another request, or (1 in 2^60) a code taken.
@@ -101,7 +101,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
 def certificate_regenerate(*, certificate: Certificate) -> None:
     """Render the PDF again (a lost file, or a template corrected since) from what was frozen
     at issue: the name, course title, language and dates do not change."""
-    transaction.on_commit(partial(tasks.render_certificate_pdf.enqueue, certificate.pk, True), robust=True)
+    transaction.on_commit(partial(tasks.enqueue, tasks.render_certificate_pdf, certificate.pk, True), robust=True)
 
 
 def export_create(*, requested_by, certificates, description: str) -> CertificateExport:
@@ -112,5 +112,5 @@ def export_create(*, requested_by, certificates, description: str) -> Certificat
         description=description[:300],
         certificate_ids=sorted(certificates.values_list("pk", flat=True)),
     )
-    transaction.on_commit(partial(tasks.build_export.enqueue, export.pk), robust=True)
+    transaction.on_commit(partial(tasks.enqueue, tasks.build_export, export.pk), robust=True)
     return export

@@ -18,6 +18,18 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 
+def enqueue(task, *args) -> bool:
+    """Queue `task`; False, with a warning, when the queue (Redis at scale) does not take it.
+    Nothing is lost then: a certificate without its PDF is drawn when its holder downloads it,
+    and an export can be asked for again."""
+    try:
+        task.enqueue(*args)
+    except Exception as error:
+        logger.warning("The task queue did not take %s%r (%s).", task.name, args, error)
+        return False
+    return True
+
+
 @task()
 def render_certificate_pdf(certificate_id: int, force: bool = False) -> bool:
     """Render and store the certificate's PDF; returns whether a file was written. Without

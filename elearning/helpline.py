@@ -52,3 +52,8 @@ TRUSTED_ADULT_EN = (
     "<li>If the first person does not listen, tell someone else, or call 111.</li>"
     "</ul>"
 )
+
+# The national child helpline and the police: the numbers a fresh site starts with, and the ones
+# the error pages show, which must render without the database that holds the setting.
+PHONE_NUMBER = "111"
+EMERGENCY_NUMBER = "113"

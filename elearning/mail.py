@@ -3,8 +3,11 @@ never holds up a request once tasks run on workers. The task delivers through
 settings.EMAIL_DELIVERY_BACKEND (SMTP, console, ... from EMAIL_URL)."""
 
 import base64
+import logging
 
 from django.core.mail.backends.base import BaseEmailBackend
+
+logger = logging.getLogger(__name__)
 
 
 def message_to_dict(message) -> dict:
@@ -34,5 +37,11 @@ class TaskEmailBackend(BaseEmailBackend):
         from .tasks import send_email_message
 
         for message in email_messages:
-            send_email_message.enqueue(message_to_dict(message))
+            data = message_to_dict(message)
+            try:
+                send_email_message.enqueue(data)
+            except Exception as error:
+                # The queue (Redis) is away: a slower page beats a lost verification e-mail.
+                logger.warning("The task queue did not take an e-mail (%s): sending it in the request.", error)
+                send_email_message.call(data)
         return len(email_messages)

@@ -36,3 +36,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+
+# The site's own error pages (elearning.views.errors): translated, and drawn without the database.
+handler400 = "elearning.views.errors.bad_request"
+handler403 = "elearning.views.errors.permission_denied"
+handler404 = "elearning.views.errors.page_not_found"
+handler500 = "elearning.views.errors.server_error"

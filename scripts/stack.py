@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -46,7 +47,7 @@ SETUP_COMMANDS = [
     "{py} manage.py load_demo",
 ]
 WEB_COMMAND = "{bin}/gunicorn elearning.wsgi --workers 2 --bind 127.0.0.1:8000"
-WORKER_COMMAND = "{py} manage.py rqworker --job-class django_tasks_rq.Job default"
+WORKER_COMMAND = "{py} manage.py taskworker"
 
 
 def free_port() -> int:
@@ -206,7 +207,16 @@ class Stack:
             self.db_start()
             subprocess.run(
                 _as_postgres(
-                    [_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "postgres", "elearning"]
+                    [
+                        _postgres_bin("createdb"),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(self.pg_port),
+                        "-U",
+                        "postgres",
+                        "elearning",
+                    ]
                 ),
                 check=True,
             )
@@ -217,7 +227,9 @@ class Stack:
         with open(self.logs / "setup.log", "ab") as log:
             for command in SETUP_COMMANDS:
                 self.say(command.format(py="python", bin=".venv/bin"))
-                result = subprocess.run(self._expand(command), cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                result = subprocess.run(
+                    self._expand(command), cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                )
                 if result.returncode:
                     log.flush()
                     print((self.logs / "setup.log").read_text()[-4000:], file=sys.stderr)
@@ -250,16 +262,27 @@ class Stack:
         while time.monotonic() < deadline:
             if self._web and self._web.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{(self.logs / 'web.log').read_text()[-4000:]}")
-            with contextlib.suppress(OSError, urllib.error.URLError):
-                with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
+            with (
+                contextlib.suppress(OSError, urllib.error.URLError),
+                urllib.request.urlopen(f"{self.base_url}/healthz", timeout=2) as response,
+            ):
+                if response.status == 200:
+                    return
             time.sleep(0.2)
         raise RuntimeError(f"the site did not answer /healthz within {timeout:.0f} s")
 
     def manage(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
         """Run `manage.py` with the stack's environment (e.g. to prepare benchmark data)."""
         return subprocess.run([PY, "manage.py", *args], cwd=REPO, env=self.env, check=True, **kwargs)
+
+    def demo_pupil(self) -> str:
+        """The demo pupil as `load_demo` printed it, for scripts/smoke.py: CODE:NAME:PICTURES."""
+        line = re.search(
+            r"Demo pupil: class code (\w+), (.+), pictures (.+)\.$", (self.logs / "setup.log").read_text(), re.M
+        )
+        if not line:
+            raise RuntimeError("load_demo printed no demo pupil")
+        return f"{line[1]}:{line[2]}:{','.join(line[3].split(' → '))}"
 
     def tracebacks(self) -> list[str]:
         """Every traceback the web server and the worker logged."""
@@ -319,7 +342,7 @@ def main() -> int:
         sys.path.insert(0, str(REPO / "scripts"))
         import smoke
 
-        failures = smoke.run(stack.base_url, faults=smoke.StackFaults(stack))
+        failures = smoke.run(stack.base_url, faults=smoke.StackFaults(stack), pupil=stack.demo_pupil())
         tracebacks = stack.tracebacks()
         for traceback in tracebacks:
             print(f"FAIL traceback in the server logs: {traceback}")

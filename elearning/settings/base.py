@@ -74,6 +74,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "elearning.urls"
+CSRF_FAILURE_VIEW = "elearning.views.errors.csrf_failure"
 WSGI_APPLICATION = "elearning.wsgi.application"
 
 TEMPLATES = [
@@ -111,22 +112,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Seconds; a database host that does not answer gives a 503 page, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------------
-# Rate limits and lockouts live in the cache, so it must be shared by every worker process:
-# the database by default, Redis at scale. Never per-process memory.
+# Rate limits live in the cache, so it must be shared by every worker process: the database by
+# default, Redis at scale, never per-process memory. A Redis outage makes the cache a miss, not
+# a 500 (elearning.cache says what then fails open and why). Sessions are in the database in
+# both ways of running, so that a Redis outage never signs anyone out.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "elearning.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "elearning",
+            # Seconds; an unreachable host must not hold a request for the OS's two minutes.
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=1.0),
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -134,7 +145,7 @@ else:
             "LOCATION": "django_cache",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Tasks ----------------------------------------------------------------------------------
 # "immediate" runs a task in the request that enqueues it; "rq" hands it to RQ workers on Redis
@@ -144,7 +155,11 @@ if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise environ.ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # A Redis host that does not answer fails an enqueue in half a second (the callers then
+    # fall back: elearning.mail sends in the request, a certificate's PDF is drawn on download).
+    # Only the connect timeout: a worker's blocking wait for jobs must not time out.
+    _separator = "&" if "?" in REDIS_URL else "?"
+    RQ_QUEUES = {"default": {"URL": f"{REDIS_URL}{_separator}socket_connect_timeout=0.5", "DEFAULT_TIMEOUT": 600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -290,9 +305,12 @@ QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com.vn/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_unavailable": {"()": "elearning.logging.DatabaseUnavailableFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # A database outage answers 503 and is logged as one line per request, not a traceback.
+        "django.request": {"filters": ["database_unavailable"]},
         "django.db.backends": {"level": "WARNING"},
         # One line per task and per page action is noise at INFO.
         "django_tasks": {"level": "WARNING"},

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_ADULTS, DEMO_PASSWORD, load_accounts
-from certificates.demo import load_certificate, load_templates
+from certificates.demo import load_certificate, load_templates, load_trainee
 from courses.curriculum import CurriculumError
 from courses.demo import load_curriculum
 from elearning.demo import load_site
@@ -73,3 +73,6 @@ class Command(BaseCommand):
                 f"Demo certificate: {certificate.holder_name}, {certificate.holder.email}, "
                 f"code {certificate.display_code}."
             )
+        lesson = load_trainee()
+        if lesson:
+            self.stdout.write(f"Demo trainee: trainee@example.com, one lesson short of a certificate: {lesson}")

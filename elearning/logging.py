@@ -1,0 +1,50 @@
+"""Logging for a site that keeps working while a service it uses is away."""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error` says the database could not be reached (not a bad query): the server
+    answers 503 for it. psycopg and sqlite raise OperationalError for both, so the message
+    decides; a query error (a lock timeout, a bad column) stays a 500 with its traceback."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    message = str(error).lower()
+    return any(
+        phrase in message
+        for phrase in (
+            "connection refused",
+            "could not connect",
+            "connection failed",
+            "server closed the connection",
+            "terminating connection",
+            "the database system is",
+            "connection is closed",
+            "connection timeout",
+            "timeout expired",
+            "no such host",
+            "could not translate host name",
+            "unable to open database file",
+        )
+    )
+
+
+class DatabaseUnavailableFilter(logging.Filter):
+    """On `django.request`: a request that failed because the database was away is logged as
+    one warning line, not as an error with a traceback (the outage is one event, logged by every
+    request while it lasts; a traceback would say nothing new each time)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if database_unavailable(error):
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            request = getattr(record, "request", None)
+            record.msg = "Database unavailable, answered 503: %s (%s)"
+            record.args = (getattr(request, "path", "?"), (str(error).strip().splitlines() or [""])[0])
+        return True

@@ -1,0 +1,533 @@
+"""A walk through the site over real HTTP, as its users take it, against any base URL.
+
+    .venv/bin/python scripts/smoke.py http://127.0.0.1:8000
+    .venv/bin/python scripts/stack.py smoke     # the production stack, with faults (what CI runs)
+
+It walks: the health check; home in both languages; the catalogue and every course and lesson
+page it links to; the lesson with the H5P activity and its package files; a pupil signing in
+with class code, name and pictures, finishing a lesson and sending a quiz; the teacher's class
+dashboard and its CSV; the trainee social worker finishing the last lesson of the frontline
+course, and the certificate that follows, drawn by the task worker, downloaded and verified on
+the public page and as JSON; the help page; the site's own 403 and 404 pages in each language.
+With `faults` (scripts/stack.py) it also stops Redis and then the database, and checks what
+visitors see meanwhile and that the site comes back by itself.
+
+Any 5xx where none is expected, or any missing result, is a failed check; the exit code says
+how many. Only the standard library: it runs from any machine with Python 3.11.
+
+The demo accounts are needed (`DEMO_ACCOUNTS=true` before `load_demo`). The pupil's pictures
+depend on the server's key: `load_demo` prints them (`--pupil CODE:NAME:PIC,PIC,PIC`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import re
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+DEMO_PASSWORD = "Demo@2026"
+TEACHER = "teacher@example.com"
+TRAINEE = "trainee@example.com"
+DEFAULT_PUPIL = "DEM3AA:Nguyễn Minh An:sun,star,apple"
+
+
+# --- HTTP -------------------------------------------------------------------------------------
+@dataclass
+class Response:
+    status: int
+    url: str
+    headers: dict
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Browser:
+    """One visitor: a cookie jar, redirects followed like a browser's."""
+
+    def __init__(self, base_url: str, timeout: float = 30):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def absolute(self, url: str) -> str:
+        return url if url.startswith("http") else self.base_url + url
+
+    def request(self, url: str, data: dict | list | None = None, headers: dict | None = None) -> Response:
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.absolute(url), data=body, headers=headers or {})
+        if body is not None:
+            request.add_header("Referer", self.absolute(url))
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return Response(response.status, response.url, dict(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.url, dict(error.headers), error.read())
+
+    def get(self, url: str, **kwargs) -> Response:
+        return self.request(url, **kwargs)
+
+    def submit(self, form: Form, values: dict | None = None) -> Response:
+        data = list(form.fields.items())
+        for name, value in (values or {}).items():
+            data = [(key, val) for key, val in data if key != name]
+            for item in value if isinstance(value, list) else [value]:
+                data.append((name, item))
+        return self.request(urllib.parse.urljoin(form.page_url, form.action or form.page_url), data=data)
+
+
+# --- HTML -------------------------------------------------------------------------------------
+@dataclass
+class Form:
+    page_url: str
+    action: str
+    attrs: dict
+    fields: dict = field(default_factory=dict)  # hidden and text inputs' values
+    choices: dict = field(default_factory=dict)  # name -> values of radios, checkboxes, selects
+
+
+class PageParser(HTMLParser):
+    def __init__(self, url: str):
+        super().__init__()
+        self.url = url
+        self.links: list[tuple[str, dict]] = []
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "a" and attrs.get("href"):
+            self.links.append((urllib.parse.urljoin(self.url, attrs["href"]), attrs))
+        elif tag == "form":
+            self._form = Form(self.url, attrs.get("action", ""), attrs)
+            self.forms.append(self._form)
+        elif self._form is not None and tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in {"radio", "checkbox"}:
+                self._form.choices.setdefault(attrs["name"], []).append(attrs.get("value", "on"))
+            elif kind not in {"submit", "button", "file"}:
+                self._form.fields[attrs["name"]] = attrs.get("value", "")
+        elif self._form is not None and tag == "select":
+            self._select = attrs.get("name")
+        elif self._form is not None and tag == "option" and self._select:
+            self._form.choices.setdefault(self._select, []).append(attrs.get("value", ""))
+        elif self._form is not None and tag == "textarea" and attrs.get("name"):
+            self._form.fields[attrs["name"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def parse(response: Response) -> PageParser:
+    parser = PageParser(response.url)
+    parser.feed(response.text)
+    return parser
+
+
+def form_where(response: Response, attribute: str) -> Form | None:
+    return next((form for form in parse(response).forms if attribute in form.attrs), None)
+
+
+# --- the walk ---------------------------------------------------------------------------------
+class Smoke:
+    def __init__(self, base_url: str, pupil: str = DEFAULT_PUPIL, verbose: bool = True):
+        self.base_url = base_url.rstrip("/")
+        self.pupil = pupil
+        self.verbose = verbose
+        self.failures: list[str] = []
+        self.passed = 0
+
+    def check(self, name: str, condition: bool, detail: str = "") -> bool:
+        if condition:
+            self.passed += 1
+            if self.verbose:
+                print(f"ok   {name}", flush=True)
+        else:
+            self.failures.append(name)
+            print(f"FAIL {name}{': ' + detail if detail else ''}", flush=True)
+        return condition
+
+    def page(self, browser: Browser, url: str, name: str, status: int = 200, contains: str = "", **kwargs) -> Response:
+        response = browser.get(url, **kwargs)
+        ok = response.status == status and (not contains or contains in response.text)
+        detail = f"{response.status} at {response.url}" + (f", without {contains!r}" if contains else "")
+        self.check(name, ok, detail)
+        return response
+
+    def browser(self) -> Browser:
+        return Browser(self.base_url)
+
+    def sign_in_adult(self, email: str) -> Browser:
+        browser = self.browser()
+        page = browser.get("/vi/accounts/login/")
+        form = next((form for form in parse(page).forms if "password" in form.fields), None)
+        if not self.check(f"{email}: the log-in form", form is not None, f"{page.status}"):
+            return browser
+        response = browser.submit(form, {"login": email, "password": DEMO_PASSWORD})
+        self.check(
+            f"{email}: logs in",
+            response.status == 200 and "account_logout" not in response.url and "/login/" not in response.url,
+            f"{response.status} {response.url}",
+        )
+        return browser
+
+    # --- each journey ---
+    def health(self) -> None:
+        response = self.browser().get("/healthz")
+        self.check(
+            "/healthz answers ok", response.status == 200 and response.json().get("status") == "ok", response.text[:200]
+        )
+
+    def home(self) -> None:
+        browser = self.browser()
+        self.page(browser, "/vi/", "home in Vietnamese", contains='lang="vi"')
+        self.page(browser, "/en/", "home in English", contains='lang="en"')
+        self.page(browser, "/vi/help/", "help page", contains="tel:")
+
+    def catalogue(self) -> dict[str, list[str]]:
+        """Every course of the Vietnamese catalogue with its lesson and quiz pages, all fetched."""
+        browser = self.browser()
+        home = browser.get("/vi/")
+        catalogue_url = next(
+            (url for url, attrs in parse(home).links if url.rstrip("/").count("/") == 4 and "/vi/khoa" in url),
+            f"{self.base_url}/vi/khoa-hoc/",
+        )
+        catalogue = self.page(browser, catalogue_url, "catalogue")
+        prefix = urllib.parse.urlsplit(catalogue.url).path
+        courses: dict[str, list[str]] = {}
+        for url, _attrs in parse(catalogue).links:
+            path = urllib.parse.urlsplit(url).path
+            if path.startswith(prefix) and path != prefix and path.count("/") == prefix.count("/") + 1:
+                courses.setdefault(url, [])
+        self.check("catalogue lists courses", len(courses) >= 3, f"{len(courses)} found")
+        for course_url in courses:
+            course = browser.get(course_url)
+            self.check(
+                f"course page {urllib.parse.urlsplit(course_url).path}", course.status == 200, str(course.status)
+            )
+            course_path = urllib.parse.urlsplit(course_url).path
+            for url, _attrs in parse(course).links:
+                path = urllib.parse.urlsplit(url).path
+                if path.startswith(course_path) and path != course_path and url not in courses[course_url]:
+                    courses[course_url].append(url)
+        steps = sorted({url for urls in courses.values() for url in urls})
+        bad = [f"{browser.get(url).status} {url}" for url in steps]
+        bad = [line for line in bad if not line.startswith("200 ")]
+        self.check(
+            f"every lesson and quiz page of the catalogue answers ({len(steps)})", steps and not bad, "; ".join(bad[:5])
+        )
+        return courses
+
+    def h5p(self, courses: dict[str, list[str]]) -> None:
+        browser = self.browser()
+        for url in (url for urls in courses.values() for url in urls):
+            response = browser.get(url)
+            if "data-h5p-player" not in response.text:
+                continue
+            self.check("a lesson embeds the H5P player", True)
+            bundle = re.search(r'data-h5p-bundle="([^"]+)"', response.text)
+            if bundle:
+                self.page(browser, bundle.group(1), "the H5P player's script")
+            package = re.search(r"(/h5p/[0-9a-f]{16,})", response.text)
+            if self.check("the lesson names its H5P package", package is not None):
+                for path in ("h5p.json", "content/content.json"):
+                    file = self.page(browser, f"{package.group(1)}/{path}", f"H5P package file {path}")
+                    self.check(
+                        f"H5P {path} is JSON",
+                        file.headers.get("Content-Type", "").startswith("application/json"),
+                        file.headers.get("Content-Type", ""),
+                    )
+            return
+        self.check("a lesson embeds the H5P player", False, "none of the catalogue's pages has one")
+
+    def pupil_signs_in(self) -> Browser | None:
+        code, name, pictures = self.pupil.split(":")
+        browser = self.browser()
+        page = self.page(browser, "/vi/class/", "pupil sign-in page")
+        form = next((form for form in parse(page).forms if "code" in form.fields), None)
+        if not self.check("pupil sign-in: the class code form", form is not None):
+            return None
+        names = browser.submit(form, {"code": code})
+        link = next((url for url, _attrs in parse(names).links if "/class/pupil/" in url and name in names.text), None)
+        match = re.search(r'href="([^"]+/class/pupil/\d+/)"[^>]*>\s*' + re.escape(name), names.text)
+        link = urllib.parse.urljoin(names.url, match.group(1)) if match else None
+        if not self.check(
+            "pupil sign-in: the class's names, with the pupil's",
+            names.status == 200 and link is not None,
+            f"{names.status} {names.url}",
+        ):
+            return None
+        secret = browser.get(link)
+        form = next((form for form in parse(secret).forms if form.choices), None)
+        if not self.check("pupil sign-in: the pictures", form is not None, str(secret.status)):
+            return None
+        values = dict(zip(form.choices, pictures.split(","), strict=False))
+        signed_in = browser.submit(form, values)
+        self.check(
+            "pupil signs in and lands on My modules",
+            signed_in.status == 200 and "/my-modules/" in signed_in.url,
+            f"{signed_in.status} {signed_in.url}",
+        )
+        return browser
+
+    def pupil_learns(self, browser: Browser) -> None:
+        modules = self.page(browser, "/vi/my-modules/", "My modules")
+        links = [url for url, _attrs in parse(modules).links if "/vi/khoa" in url]
+        if not self.check("My modules lists assigned modules", bool(links)):
+            return
+        course = browser.get(links[0])
+        course_path = urllib.parse.urlsplit(course.url).path
+        steps = [
+            url
+            for url, _attrs in parse(course).links
+            if urllib.parse.urlsplit(url).path.startswith(course_path)
+            and urllib.parse.urlsplit(url).path != course_path
+        ]
+        lesson_done = quiz_done = False
+        for url in dict.fromkeys(steps):
+            page = browser.get(url)
+            finish = form_where(page, "data-finish-lesson")
+            if finish and not lesson_done:
+                response = browser.submit(finish)
+                lesson_done = self.check(
+                    "pupil finishes a lesson", response.status == 200, f"{response.status} {response.url}"
+                )
+            quiz = form_where(page, "data-quiz")
+            if quiz and not quiz_done:
+                answers = {name: values[:1] for name, values in quiz.choices.items()}
+                response = browser.submit(quiz, answers)
+                quiz_done = self.check(
+                    "pupil sends a quiz and gets a result",
+                    response.status == 200 and "%" in response.text,
+                    f"{response.status} {response.url}",
+                )
+            if lesson_done and quiz_done:
+                return
+        self.check("the module has a lesson and a quiz", lesson_done and quiz_done)
+
+    def teacher(self) -> None:
+        browser = self.sign_in_adult(TEACHER)
+        staff = self.page(browser, "/vi/schools/", "teacher: My classes")
+        classes = sorted({url for url, _attrs in parse(staff).links if re.search(r"/vi/classes/\d+/$", url)})
+        if not self.check("teacher: classes listed", bool(classes)):
+            return
+        self.page(browser, classes[0], "teacher: class dashboard")
+        export = browser.get(classes[0] + "export.csv")
+        self.check(
+            "teacher: class CSV export",
+            export.status == 200 and "csv" in export.headers.get("Content-Type", "") and export.text.count("\n") > 5,
+            f"{export.status} {export.headers.get('Content-Type')}",
+        )
+
+    def certificate(self, wait_seconds: float = 120) -> None:
+        browser = self.sign_in_adult(TRAINEE)
+        mine = browser.get("/vi/certificates/")
+        already = "/pdf/" in mine.text
+        if not already:
+            finished = False
+            for course_url in self.courses:
+                course = browser.get(course_url)
+                match = re.search(r'<a class="button" href="([^"]+)">', course.text)
+                # The frontline course is the one the trainee has started: it has finished steps.
+                if not match or "status--done" not in course.text:
+                    continue
+                lesson = browser.get(urllib.parse.urljoin(course.url, match.group(1)))
+                finish = form_where(lesson, "data-finish-lesson")
+                if finish:
+                    response = browser.submit(finish)
+                    finished = self.check(
+                        "trainee finishes the last lesson of the frontline course",
+                        response.status == 200,
+                        f"{response.status}",
+                    )
+                    break
+            if not finished:
+                self.check("trainee has a lesson left in the frontline course", False)
+                return
+        deadline = time.monotonic() + wait_seconds
+        pdf = None
+        while time.monotonic() < deadline:
+            mine = browser.get("/vi/certificates/")
+            download = re.search(r'href="([^"]+/pdf/)"', mine.text)
+            if download:
+                pdf = browser.get(download.group(1))
+                if pdf.status == 200:
+                    break
+            time.sleep(0.5)
+        ok = pdf is not None and pdf.status == 200 and pdf.body.startswith(b"%PDF")
+        if not self.check(
+            "the certificate's PDF is drawn (by the task worker) and downloads", ok, f"{pdf and pdf.status}"
+        ):
+            return
+        code = re.search(r"\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b", mine.text)
+        if not self.check("My certificates shows the code", code is not None):
+            return
+        anyone = self.browser()
+        self.page(
+            anyone,
+            f"/vi/certificates/verify/{code.group(1)}/",
+            "certificate verified on the public page",
+            contains=code.group(1),
+        )
+        verified = anyone.get(f"/en/certificates/verify/{code.group(1)}/", headers={"Accept": "application/json"})
+        self.check(
+            "certificate verified as JSON",
+            verified.status == 200 and verified.json().get("status") == "valid",
+            verified.text[:200],
+        )
+
+    def error_pages(self) -> None:
+        browser = self.browser()
+        for language, words in (("vi", "Không tìm thấy trang"), ("en", "Page not found")):
+            response = self.page(
+                browser, f"/{language}/khong-co-trang-nay/", f"404 page in {language}", status=404, contains=words
+            )
+            self.check(f"404 page in {language} has the helpline", "tel:111" in response.text)
+        browser.get("/vi/class/")
+        for language, words in (("vi", "Trang này đã mở quá lâu"), ("en", "This page was open too long")):
+            response = browser.request(f"/{language}/class/", data={"code": "ABCDEF"})  # no CSRF token
+            self.check(
+                f"403 page (form expired) in {language}",
+                response.status == 403 and words in response.text and "tel:111" in response.text,
+                f"{response.status}",
+            )
+
+    # --- faults ---
+    def redis_outage(self, faults: StackFaults, pupil: Browser | None) -> None:
+        faults.redis_stop()
+        try:
+            anyone = self.browser()
+            self.page(anyone, "/vi/", "Redis stopped: home still answers")
+            self.page(anyone, "/vi/khoa-hoc/", "Redis stopped: catalogue still answers")
+            health = anyone.get("/healthz")
+            self.check(
+                "Redis stopped: /healthz says degraded, cache unavailable, 200",
+                health.status == 200
+                and health.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"},
+                health.text,
+            )
+            if pupil:
+                self.page(pupil, "/vi/my-modules/", "Redis stopped: the pupil is still signed in")
+            wrong = self.browser()
+            page = wrong.get("/vi/class/")
+            form = next(form for form in parse(page).forms if "code" in form.fields)
+            response = wrong.submit(form, {"code": "ZZZZZZ"})
+            self.check(
+                "Redis stopped: a wrong class code gets its message, not a 500",
+                response.status == 400,
+                str(response.status),
+            )
+            self.teacher()
+        finally:
+            faults.redis_start()
+        self.wait_for(
+            "Redis back: /healthz says ok by itself", lambda: self.browser().get("/healthz").text, '"status": "ok"'
+        )
+
+    def database_outage(self, faults: StackFaults) -> None:
+        faults.db_stop()
+        try:
+            anyone = self.browser()
+            for language, words in (("vi", "nghỉ"), ("en", "resting")):
+                response = self.page(
+                    anyone, f"/{language}/", f"database stopped: 503 page in {language}", status=503, contains=words
+                )
+                self.check(
+                    f"database stopped: the 503 page in {language} has the helpline and Retry-After",
+                    "tel:111" in response.text and "Retry-After" in response.headers,
+                    str(response.headers),
+                )
+            health = anyone.get("/healthz")
+            self.check(
+                "database stopped: /healthz answers 503",
+                health.status == 503 and health.json().get("database") == "unavailable",
+                health.text,
+            )
+        finally:
+            faults.db_start()
+        self.wait_for(
+            "database back: /healthz says ok by itself", lambda: self.browser().get("/healthz").text, '"status": "ok"'
+        )
+        self.page(self.browser(), "/vi/", "database back: home answers")
+
+    def wait_for(self, name: str, probe, expected: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        seen = ""
+        while time.monotonic() < deadline:
+            seen = probe()
+            if expected in seen:
+                break
+            time.sleep(0.5)
+        self.check(name, expected in seen, seen[:200])
+
+    def run(self, faults: StackFaults | None = None) -> list[str]:
+        self.health()
+        self.home()
+        self.courses = self.catalogue()
+        self.h5p(self.courses)
+        pupil = self.pupil_signs_in()
+        if pupil:
+            self.pupil_learns(pupil)
+        self.teacher()
+        self.certificate()
+        self.error_pages()
+        if faults:
+            self.redis_outage(faults, pupil)
+            self.database_outage(faults)
+        print(f"smoke: {self.passed} passed, {len(self.failures)} failed", flush=True)
+        return self.failures
+
+
+class StackFaults:
+    """Stops and starts the services of a scripts/stack.py stack."""
+
+    def __init__(self, stack):
+        self.stack = stack
+
+    def redis_stop(self):
+        self.stack.redis_stop()
+
+    def redis_start(self):
+        self.stack.redis_start()
+
+    def db_stop(self):
+        self.stack.db_stop()
+
+    def db_start(self):
+        self.stack.db_start()
+
+
+def run(base_url: str, faults: StackFaults | None = None, pupil: str = DEFAULT_PUPIL) -> list[str]:
+    return Smoke(base_url, pupil=pupil).run(faults)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("base_url", help="e.g. http://127.0.0.1:8000")
+    parser.add_argument(
+        "--pupil", default=DEFAULT_PUPIL, help=f"CODE:NAME:PICTURE,PICTURE,PICTURE (default {DEFAULT_PUPIL!r})"
+    )
+    args = parser.parse_args()
+    return 1 if run(args.base_url, pupil=args.pupil) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
