@@ -1,0 +1,194 @@
+"""Shared by the benchmarks that load the production stack over HTTP (`bench/serving.py`,
+`bench/school_burst.py`): the stack itself (`scripts/stack.py`), Python run inside it, small
+HTTP helpers, and CPU accounting per process group.
+
+Unlike `bench/_setup.py`, nothing here configures Django in this process: the data is made by
+`manage.py shell` with the stack's environment (production settings, its PostgreSQL and Redis),
+through the project's real services, and the pages are asked for over HTTP, as a browser would.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+from stack import Stack, free_port  # noqa: E402  (scripts/ is not a package)
+
+__all__ = [
+    "Stack",
+    "cpu_by_group",
+    "free_port",
+    "postmaster_pid",
+    "pupil_sign_in",
+    "run_python",
+    "teacher_sign_in",
+    "wait_for",
+]
+
+RESULT_MARK = "BENCH-RESULT "
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def run_python(stack: Stack, code: str) -> dict:
+    """Run `code` in `manage.py shell` with the stack's environment; it hands back its result by
+    calling `result(dict)`, which prints one JSON line this function reads."""
+    prelude = f"import json as _json\ndef result(value):\n    print({RESULT_MARK!r} + _json.dumps(value))\n"
+    try:
+        completed = stack.manage("shell", "-c", prelude + code, capture_output=True, text=True)
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"manage.py shell failed ({error.returncode}):\n{error.stderr[-4000:]}") from error
+    for line in completed.stdout.splitlines():
+        if line.startswith(RESULT_MARK):
+            return json.loads(line[len(RESULT_MARK) :])
+    raise RuntimeError(f"manage.py shell printed no result:\n{completed.stdout[-2000:]}\n{completed.stderr[-2000:]}")
+
+
+def wait_for(url: str, process, log: Path, timeout: float = 60) -> None:
+    """Until `url` answers 200 (a server started by `process`, logging to `log`)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def csrf_token(page: str) -> str:
+    match = CSRF_INPUT.search(page)
+    if not match:
+        raise RuntimeError("no CSRF token in the form")
+    return html.unescape(match.group(1))
+
+
+class Client:
+    """A browser without JavaScript, for signing in: keeps cookies, follows no redirect by itself."""
+
+    def __init__(self, base_url: str, timeout: float = 30) -> None:
+        import requests
+
+        self.base_url = base_url
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def get(self, path: str, **kwargs):
+        return self.session.get(self.base_url + path, timeout=self.timeout, allow_redirects=False, **kwargs)
+
+    def post(self, path: str, data: dict, **kwargs):
+        return self.session.post(self.base_url + path, data=data, timeout=self.timeout, allow_redirects=False, **kwargs)
+
+    def cookie(self, name: str) -> str:
+        return self.session.cookies.get(name) or ""
+
+
+def expect(response, status: int, *, where: str, location: str | None = None) -> None:
+    if response.status_code != status:
+        raise RuntimeError(f"{where}: expected {status}, got {response.status_code} ({response.url})")
+    if location is not None and not response.headers.get("Location", "").endswith(location):
+        raise RuntimeError(f"{where}: expected a redirect to {location}, got {response.headers.get('Location')!r}")
+
+
+def teacher_sign_in(base_url: str, email: str, password: str) -> str:
+    """allauth's log-in form, as a teacher fills it in; returns the session cookie."""
+    client = Client(base_url)
+    page = client.get("/vi/accounts/login/")
+    expect(page, 200, where="GET /vi/accounts/login/")
+    answer = client.post(
+        "/vi/accounts/login/",
+        {"csrfmiddlewaretoken": csrf_token(page.text), "login": email, "password": password},
+    )
+    expect(answer, 302, where=f"log-in of {email}")
+    session = client.cookie("sessionid")
+    if not session:
+        raise RuntimeError(f"log-in of {email}: no session cookie")
+    return session
+
+
+def pupil_sign_in(base_url: str, *, class_code: str, pupil_id: int, secret: list[str], kind: str) -> str:
+    """The pupil's way in (README, "Demo accounts"): class code, name, pictures or PIN."""
+    client = Client(base_url)
+    page = client.get("/vi/class/")
+    expect(page, 200, where="GET /vi/class/")
+    answer = client.post("/vi/class/", {"csrfmiddlewaretoken": csrf_token(page.text), "code": class_code})
+    expect(answer, 302, where=f"class code {class_code}", location="/vi/class/names/")
+    path = f"/vi/class/pupil/{pupil_id}/"
+    page = client.get(path)
+    expect(page, 200, where=f"GET {path}")
+    data = {"csrfmiddlewaretoken": csrf_token(page.text)}
+    if kind == "pin":
+        data["pin"] = "".join(secret)
+    else:
+        data |= {f"picture{position}": key for position, key in enumerate(secret, start=1)}
+    answer = client.post(path, data)
+    expect(answer, 302, where=f"pupil {pupil_id}'s pictures", location="/vi/my-modules/")
+    return client.cookie("sessionid")
+
+
+# --- CPU per process group --------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """pid: (parent pid, command name, CPU seconds so far) of every process."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = Path(f"/proc/{entry.name}/stat").read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        found[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICKS)
+    return found
+
+
+def _descendants(root: int, processes: dict) -> set[int]:
+    family, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, (parent, _name, _cpu) in processes.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    return family
+
+
+def cpu_by_group(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by each named process and its descendants (ended children are not
+    counted: sample before and after, and subtract)."""
+    processes = _processes()
+    totals = {}
+    for name, root in roots.items():
+        totals[name] = sum(processes[pid][2] for pid in _descendants(root, processes) if pid in processes)
+    return totals
+
+
+def postmaster_pid(stack: Stack) -> int:
+    return int((stack.pg_data / "postmaster.pid").read_text().split()[0])
+
+
+def raise_open_files_limit(needed: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(needed, soft), hard), hard))
