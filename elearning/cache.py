@@ -93,18 +93,18 @@ class ResilientRedisCache(RedisCache):
                 self._pending_overflow = True
 
     def _call(self, operation, fallback, *args, written_keys=(), **kwargs):
+        if self._down and self._available():
+            # First the keys written during the outage go, then this call may read.
+            self._recovered()
         if not self._available():
             self._forget_later(written_keys)
             return fallback
         try:
-            result = operation(*args, **kwargs)
+            return operation(*args, **kwargs)
         except UNAVAILABLE as error:
             self._failed(error)
             self._forget_later(written_keys)
             return fallback
-        if self._down:
-            self._recovered()
-        return result
 
     def ping(self) -> bool:
         """Whether Redis answers right now (for the health check; ignores the retry pause)."""
@@ -114,8 +114,9 @@ class ResilientRedisCache(RedisCache):
             self._failed(error)
             return False
         if self._down:
+            self._down_until = 0.0
             self._recovered()
-        return True
+        return not self._down
 
     # --- the cache API -------------------------------------------------------------------------
     # Keys are made (prefix, version) before the call so that a dropped write remembers the very

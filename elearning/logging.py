@@ -34,11 +34,16 @@ def database_unavailable(error: BaseException | None) -> bool:
 
 
 class DatabaseUnavailableFilter(logging.Filter):
-    """On `django.request`: a request that failed because the database was away is logged as
+    """On `django.request`: a 4xx is logged without its traceback, and a request that failed
+    because the database was away is logged as
     one warning line, not as an error with a traceback (the outage is one event, logged by every
     request while it lasts; a traceback would say nothing new each time)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            # A refused or missing page (403, 404) is the site working: one line, no traceback.
+            record.exc_info = record.exc_text = None
+            return True
         error = record.exc_info[1] if record.exc_info else None
         if database_unavailable(error):
             record.exc_info = None

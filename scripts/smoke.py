@@ -146,6 +146,19 @@ def form_where(response: Response, attribute: str) -> Form | None:
     return next((form for form in parse(response).forms if attribute in form.attrs), None)
 
 
+def quiz_answers(quiz: Form) -> dict[str, list[str]]:
+    """Some answer to every question: the first choice; in a question of several drop-downs
+    (ordering, matching: `q-<question>-<item>`), a different option in each."""
+    answers, used = {}, {}
+    for name, values in quiz.choices.items():
+        options = [value for value in values if value]
+        group = name[:38]
+        index = used.get(group, 0)
+        used[group] = index + 1
+        answers[name] = [options[index % len(options)]] if "" in values else options[:1]
+    return answers
+
+
 # --- the walk ---------------------------------------------------------------------------------
 class Smoke:
     def __init__(self, base_url: str, pupil: str = DEFAULT_PUPIL, verbose: bool = True):
@@ -290,7 +303,12 @@ class Smoke:
 
     def pupil_learns(self, browser: Browser) -> None:
         modules = self.page(browser, "/vi/my-modules/", "My modules")
-        links = [url for url, _attrs in parse(modules).links if "/vi/khoa" in url]
+        # A module's course page (/vi/<catalogue>/<course>/), not the catalogue in the menu.
+        links = [
+            url
+            for url, _attrs in parse(modules).links
+            if "/vi/khoa" in url and len(urllib.parse.urlsplit(url).path.strip("/").split("/")) == 3
+        ]
         if not self.check("My modules lists assigned modules", bool(links)):
             return
         course = browser.get(links[0])
@@ -312,7 +330,7 @@ class Smoke:
                 )
             quiz = form_where(page, "data-quiz")
             if quiz and not quiz_done:
-                answers = {name: values[:1] for name, values in quiz.choices.items()}
+                answers = quiz_answers(quiz)
                 response = browser.submit(quiz, answers)
                 quiz_done = self.check(
                     "pupil sends a quiz and gets a result",

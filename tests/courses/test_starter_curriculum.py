@@ -8,6 +8,7 @@ from django.core.management import call_command
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation
 
+from accounts.models import User
 from courses.curriculum import lesson_words, read_curriculum
 from courses.models import CoursePage, LessonPage
 from quizzes.models import QuizPage
@@ -90,6 +91,17 @@ def test_load_demo_builds_the_bilingual_curriculum_once(client):
     assert certificate.pdf.read().startswith(b"%PDF") and certificate.expires_on.year == certificate.issued_at.year + 3
     assert client.get("/vi/certificates/verify/7KQ2-M9XD-4TQH/").status_code == 200
     assert CertificateTemplate.objects.filter(course__isnull=True).count() == 2
+
+    # The demo trainee is one lesson short of the same certificate: finishing it issues one
+    # (scripts/smoke.py does it over HTTP, the PDF drawn by the task worker).
+    from certificates.demo import load_trainee
+    from progress.services import step_complete
+
+    trainee = User.objects.get(email="trainee@example.com")
+    assert not Certificate.objects.filter(holder=trainee).exists()
+    lesson = Page.objects.get(url_path__endswith=load_trainee().strip("/").split("/")[-1] + "/", locale__language_code="vi")
+    step_complete(learner=trainee, page=lesson)
+    assert Certificate.objects.get(holder=trainee).course_key == certificate.course_key
 
     # The demo H5P activity ("Spot the risk", packaged offline by pyh5p) is in a pupil lesson in
     # each language, stored once per language, and its player is on the page.
