@@ -99,7 +99,8 @@ def test_load_demo_builds_the_bilingual_curriculum_once(client):
 
     trainee = User.objects.get(email="trainee@example.com")
     assert not Certificate.objects.filter(holder=trainee).exists()
-    lesson = Page.objects.get(url_path__endswith=load_trainee().strip("/").split("/")[-1] + "/", locale__language_code="vi")
+    slug = load_trainee().strip("/").split("/")[-1]
+    lesson = Page.objects.get(slug=slug, locale__language_code="vi")
     step_complete(learner=trainee, page=lesson)
     assert Certificate.objects.get(holder=trainee).course_key == certificate.course_key
 
