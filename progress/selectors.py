@@ -66,22 +66,39 @@ def _records(learner, keys) -> dict:
     return {key: (value, done is not None) for key, value, done in rows}
 
 
-def _status(page: Page, records: dict) -> StepStatus:
+def _status(page, records: dict) -> StepStatus:
     progress, completed = records.get(page.translation_key, (0.0, False))
     return StepStatus(page=page, progress=progress, completed=completed)
 
 
 def container_progress(*, learner, container: Page) -> ContainerProgress:
-    """The container's live steps (specific pages, in order) with the learner's state on each:
-    one query for the steps, one per page type for their specific pages, one for the records."""
-    pages = list(step_pages(container).specific())
+    """The container's live steps (specific pages, in order, without their stream fields) with
+    the learner's state on each: one query for the steps, one per page type for their specific
+    pages, one for the records."""
+    pages = list(step_pages(container).defer_streamfields().specific())
     records = _records(learner, [p.translation_key for p in pages])
     return ContainerProgress(steps=[_status(p, records) for p in pages])
 
 
-def _steps_by_container(containers: list[Page]) -> tuple[list[Page], dict[str, list[Page]]]:
+def steps_progress(*, learner, steps) -> ContainerProgress:
+    """The learner's state on steps already known (pages, or anything that carries their
+    `translation_key`, such as a cached outline of a course): one query for the records."""
+    steps = list(steps)
+    records = _records(learner, [s.translation_key for s in steps])
+    return ContainerProgress(steps=[_status(s, records) for s in steps])
+
+
+def many_steps_progress(*, learner, steps_of: dict) -> dict:
+    """`steps_progress` for many containers at once (a catalogue), keyed as given: one query."""
+    records = _records(learner, [s.translation_key for steps in steps_of.values() for s in steps])
+    return {key: ContainerProgress(steps=[_status(s, records) for s in steps]) for key, steps in steps_of.items()}
+
+
+def steps_by_container(containers: list[Page]) -> tuple[list[Page], dict[str, list[Page]]]:
     """The live steps under each container (plain `Page`s, in tree order), in one query."""
     by_parent: dict[str, list[Page]] = {c.path: [] for c in containers}
+    if not by_parent:
+        return [], by_parent
     children = Q()
     for container in containers:
         children |= Q(path__startswith=container.path, depth=container.depth + 1)
@@ -97,7 +114,7 @@ def containers_progress(*, learner, containers) -> dict[int, ContainerProgress]:
     containers = list(containers)
     if not containers:
         return {}
-    step_list, by_parent = _steps_by_container(containers)
+    step_list, by_parent = steps_by_container(containers)
     records = _records(learner, [s.translation_key for s in step_list])
     return {c.pk: ContainerProgress(steps=[_status(s, records) for s in by_parent[c.path]]) for c in containers}
 
@@ -114,7 +131,7 @@ def group_progress(*, learner_ids, containers) -> tuple[list[Page], dict[tuple[i
     learner_ids = list(learner_ids)
     if not containers:
         return [], {}
-    step_list, by_parent = _steps_by_container(containers)
+    step_list, by_parent = steps_by_container(containers)
     records: dict[int, dict] = {learner_id: {} for learner_id in learner_ids}
     if learner_ids and step_list:
         rows = StepRecord.objects.filter(
