@@ -1,15 +1,29 @@
 """The catalogue's filters and search: a GET form, so every filtered view has its own address
-and works without JavaScript."""
+and works without JavaScript.
+
+What the catalogue lists is the same for every reader, so each filtered listing (courses as
+cards, with their steps) is cached under the content version (`courses.cache`); only the reader's
+progress through the listed steps is read per request, in one query. A search is not cached: its
+words are free text."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Page
 
 from progress import selectors as progress_selectors
 
-from .models import AgeBand, Audience, CoursePage, LessonPage, Topic, TopicCode
+from . import cache as content_cache
+from .models import AgeBand, Audience, CourseIndexPage, CoursePage, LessonPage, Topic, TopicCode
+from .outline import StepLink, step_links
+from .pages import request_key
+
+COVER_FILTER = "width-640|preserve-svg"
 
 
 class CatalogueFilterForm(forms.Form):
@@ -19,15 +33,83 @@ class CatalogueFilterForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("All topics")), *TopicCode.choices])
 
 
-def catalogue_context(index: Page, request) -> dict:
-    """Courses of the catalogue's language that match the filters, each with the learner's
-    progress, plus the lessons that match a search."""
+@dataclass(frozen=True)
+class Cover:
+    url: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class CourseCard:
+    """A course as the catalogue shows it (in the language the listing was built in)."""
+
+    pk: int
+    title: str
+    url: str
+    audience_label: str
+    estimated_minutes: int
+    needs_adult_account: bool
+    summary: str
+    topics: tuple[str, ...]
+    cover: Cover | None
+    steps: tuple[StepLink, ...]
+
+
+@dataclass(frozen=True)
+class LessonHit:
+    title: str
+    url: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    cards: tuple[CourseCard, ...]
+    lessons: tuple[LessonHit, ...] = ()
+
+
+def catalogue_url(request) -> str:
+    """The address of the course catalogue in the active language ("" before one exists)."""
+    catalogue = CourseIndexPage.objects.live().filter(locale__language_code=get_language()).first()
+    return (catalogue.get_url(request=request) or "") if catalogue else ""
+
+
+def _filters(request) -> tuple[CatalogueFilterForm, dict]:
     form = CatalogueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def _listing_key(index: Page, request, filters: dict) -> str | None:
+    """None for a search, which is not cached."""
+    if filters.get("q", "").strip():
+        return None
+    chosen = ",".join(f"{name}={filters.get(name) or ''}" for name in ("audience", "age", "topic"))
+    return f"catalogue:{index.pk}:{request_key(request)}:{chosen}"
+
+
+def listing_entries(index: Page, request) -> dict:
+    """The catalogue's cache entry for this request's filters (none for a search)."""
+    _form, filters = _filters(request)
+    key = _listing_key(index, request, filters)
+    return {key: lambda: build_listing(index, request, filters)} if key else {}
+
+
+def _cover(image) -> Cover | None:
+    if image is None:
+        return None
+    rendition = get_rendition_or_not_found(image, COVER_FILTER)
+    return Cover(url=rendition.url, width=round(rendition.width), height=round(rendition.height))
+
+
+def build_listing(index: Page, request, filters: dict) -> Listing:
+    """Courses of the catalogue's language that match the filters, with their live steps, plus
+    the lessons that match a search: a fixed number of queries whatever the number of courses."""
     courses = (
         CoursePage.objects.child_of(index)
         .live()
         .public()
+        .defer_streamfields()
         .select_related("cover_image")
         .prefetch_related("topics")
         .order_by("path")
@@ -54,10 +136,44 @@ def catalogue_context(index: Page, request) -> dict:
         courses = courses.filter(pk__in=matching_courses)
 
     courses = list(courses.distinct())
-    progress = progress_selectors.containers_progress(learner=request.user, containers=courses)
+    _step_list, steps = progress_selectors.steps_by_container(courses)
+    cards = tuple(
+        CourseCard(
+            pk=course.pk,
+            title=course.title,
+            url=course.get_url(request=request) or "",
+            audience_label=str(course.audience_label),
+            estimated_minutes=course.estimated_minutes,
+            needs_adult_account=course.needs_adult_account,
+            summary=course.summary,
+            topics=tuple(str(topic) for topic in course.topics.all()),
+            cover=_cover(course.cover_image),
+            steps=step_links(steps[course.path], request),
+        )
+        for course in courses
+    )
+    hits = tuple(
+        LessonHit(title=lesson.title, url=lesson.get_url(request=request) or "", summary=lesson.summary)
+        for lesson in lessons
+    )
+    return Listing(cards=cards, lessons=hits)
+
+
+def catalogue_context(index: Page, request) -> dict:
+    """The listing for the request's filters (cached unless it is a search), each course with the
+    learner's progress."""
+    form, filters = _filters(request)
+    key = _listing_key(index, request, filters)
+    if key is None:
+        listing = build_listing(index, request, filters)
+    else:
+        listing = content_cache.fetch(request, {key: lambda: build_listing(index, request, filters)})[key]
+    progress = progress_selectors.many_steps_progress(
+        learner=request.user, steps_of={card.pk: card.steps for card in listing.cards}
+    )
     return {
         "filter_form": form,
-        "courses": [(course, progress[course.pk]) for course in courses],
-        "lessons": lessons,
-        "query": query,
+        "courses": [(card, progress[card.pk]) for card in listing.cards],
+        "lessons": listing.lessons,
+        "query": filters.get("q", "").strip(),
     }

@@ -12,6 +12,9 @@ adult account, because it discusses abuse in professional detail.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -33,7 +36,10 @@ from progress import selectors as progress_selectors
 from progress import services as progress_services
 from progress.steps import ProgressStep
 
+from . import cache as content_cache
 from .blocks import LessonStreamBlock
+from .outline import CourseOutline, build_outline
+from .pages import CachedPageMixin, request_key
 
 
 class Audience(models.TextChoices):
@@ -81,7 +87,7 @@ class Topic(models.Model):
         return str(self.get_code_display())
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedPageMixin, Page):
     """The catalogue: every course of its language, filtered by audience, age and topic."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -97,15 +103,20 @@ class CourseIndexPage(Page):
         verbose_name = _("course catalogue")
         verbose_name_plural = _("course catalogues")
 
+    def cached_entries(self, request):
+        from .catalogue import listing_entries  # the catalogue's queries live beside its form
+
+        return {**super().cached_entries(request), **listing_entries(self, request)}
+
     def get_context(self, request, *args, **kwargs):
-        from .catalogue import catalogue_context  # the catalogue's queries live beside its form
+        from .catalogue import catalogue_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalogue_context(self, request))
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedPageMixin, Page):
     """A module for pupils of one age band, or a course for caregivers, teachers or frontline
     workers; its children are its steps, in order."""
 
@@ -223,13 +234,44 @@ class CoursePage(Page):
     def serve(self, request, *args, **kwargs):
         return self.check_access(request) or super().serve(request, *args, **kwargs)
 
+    def _outline_entry(self, request) -> dict:
+        return {f"outline:{self.pk}:{request_key(request)}": lambda: build_outline(self, request)}
+
+    def outline(self, request) -> CourseOutline:
+        """The course's live steps as links, with its and its catalogue's addresses (cached)."""
+        return next(iter(content_cache.fetch(request, self._outline_entry(request)).values()))
+
+    def cached_entries(self, request):
+        return {**super().cached_entries(request), **self._outline_entry(request)}
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["progress"] = progress_selectors.container_progress(learner=request.user, container=self)
+        context["progress"] = progress_selectors.steps_progress(learner=request.user, steps=self.outline(request).steps)
+        context["cache_fragments"] = not getattr(request, "is_preview", False)
         return context
 
 
-class LessonPage(ProgressStep, Page):
+# Blocks that show something of the learner's own (an H5P activity: their result and saved
+# state), so never inside a cached fragment.
+PER_LEARNER_BLOCKS = frozenset({"h5p_activity"})
+
+
+@dataclass
+class BodySegment:
+    """A run of a lesson's blocks: either blocks that read the same for everyone (cached as one
+    fragment) or one block made for each learner."""
+
+    body: object
+    indices: range
+    per_learner: bool
+
+    @cached_property
+    def blocks(self) -> list:
+        # Only on a cache miss: reading a block converts the stream (images are fetched then).
+        return [self.body[i] for i in self.indices]
+
+
+class LessonPage(CachedPageMixin, ProgressStep, Page):
     """One lesson: a few minutes of reading, pictures and "what would you do?" choices. The
     learner presses "I've finished" at the end to complete it."""
 
@@ -274,6 +316,24 @@ class LessonPage(ProgressStep, Page):
         if request.method == "POST":
             return self._finish(request, course)
         return super().serve(request, *args, course=course, **kwargs)
+
+    def cached_entries(self, request):
+        course = self.course
+        return {**super().cached_entries(request), **course._outline_entry(request)}
+
+    def body_segments(self) -> list[BodySegment]:
+        """The body cut around the blocks made for each learner, read without converting it."""
+        segments, start = [], 0
+        raw = list(self.body.raw_data)
+        for i, block in enumerate(raw):
+            if block["type"] in PER_LEARNER_BLOCKS:
+                if start < i:
+                    segments.append(BodySegment(self.body, range(start, i), per_learner=False))
+                segments.append(BodySegment(self.body, range(i, i + 1), per_learner=True))
+                start = i + 1
+        if start < len(raw):
+            segments.append(BodySegment(self.body, range(start, len(raw)), per_learner=False))
+        return segments
 
     def embedded_h5p_activity_ids(self) -> set[int]:
         """The H5P activities this lesson's body embeds, read without loading them."""
@@ -355,17 +415,20 @@ class LessonPage(ProgressStep, Page):
     def get_context(self, request, *args, course=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         course = course or self.course
-        progress = progress_selectors.container_progress(learner=request.user, container=course)
-        pages = [step.page for step in progress.steps]
-        position = next((i for i, p in enumerate(pages) if p.pk == self.pk), None)
+        outline = course.outline(request)
+        steps = outline.steps
+        position = outline.position(self.pk)
         context.update(
             course=course,
-            progress=progress,
+            outline=outline,
+            step_count=len(steps),
             step_number=(position or 0) + 1,
-            previous_step=pages[position - 1] if position else None,
-            next_step=pages[position + 1] if position is not None and position + 1 < len(pages) else None,
-            completed=any(s.completed for s in progress.steps if s.page.pk == self.pk),
+            previous_step=steps[position - 1] if position else None,
+            next_step=steps[position + 1] if position is not None and position + 1 < len(steps) else None,
+            # A step that is not live (a preview) is never complete, as in the course's progress.
+            completed=position is not None and progress_selectors.step_is_complete(learner=request.user, page=self),
             for_children=course.audience == Audience.PUPIL,
             quick_exit_url=settings.QUICK_EXIT_URL,
+            cache_fragments=not getattr(request, "is_preview", False),
         )
         return context

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from courses import cache as content_cache
+from courses.pages import CachedPageMixin
 from schools.selectors import pupil_modules
 
 from . import helpline
@@ -28,7 +30,7 @@ phone_digits = RegexValidator(
 )
 
 
-class HomePage(Page):
+class HomePage(CachedPageMixin, Page):
     """The front door of one language: who the site is for and where each of them starts."""
 
     intro = RichTextField(
@@ -45,7 +47,8 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated and request.user.is_pupil:
-            context["modules"] = pupil_modules(pupil=request.user)
+            context["modules"] = pupil_modules(pupil=request.user, request=request)
+        context["cache_fragments"] = not getattr(request, "is_preview", False)
         return context
 
     subpage_types = ["courses.CourseIndexPage"]
@@ -69,14 +72,14 @@ class HelplineSettings(BaseGenericSetting):
     phone_number = models.CharField(
         _("helpline number"),
         max_length=20,
-        default="111",
+        default=helpline.PHONE_NUMBER,
         validators=[phone_digits],
         help_text=_("Digits only, as dialled in Viet Nam. Shown on every page."),
     )
     emergency_number = models.CharField(
         _("emergency number"),
         max_length=20,
-        default="113",
+        default=helpline.EMERGENCY_NUMBER,
         validators=[phone_digits],
         help_text=_("For someone in danger right now (the police)."),
     )
@@ -134,6 +137,21 @@ class HelplineSettings(BaseGenericSetting):
 
     def __str__(self):
         return f"{self.name_vi} ({self.phone_number})"
+
+    @classmethod
+    def load(cls, request_or_site=None):
+        """Wagtail keeps the setting on the request; the first read of a request comes from the
+        content cache (with the page's other entries) rather than from the database."""
+        if request_or_site is None or isinstance(request_or_site, Site):
+            return super().load(request_or_site)
+        attr = cls.get_cache_attr_name()
+        if not hasattr(request_or_site, attr):
+            setattr(request_or_site, attr, content_cache.site_entries(request_or_site)["helpline"])
+        return getattr(request_or_site, attr)
+
+    @classmethod
+    def load_uncached(cls, request=None):
+        return super().load(None)
 
     @property
     def name(self) -> str:

@@ -14,9 +14,12 @@ from django.http import Http404
 from django.utils import timezone, translation
 
 from accounts.models import User
+from courses import cache as content_cache
 from courses.models import CoursePage
+from courses.outline import CourseLink, course_links
+from courses.pages import request_key
 from progress.models import StepRecord
-from progress.selectors import ContainerProgress, containers_progress, group_progress
+from progress.selectors import ContainerProgress, group_progress, many_steps_progress, steps_by_container
 from quizzes.models import QuizAnswer, QuizAttempt, QuizPage
 
 from .models import Classroom, CourseAssignment, Membership, MembershipRole, School
@@ -402,7 +405,7 @@ def school_dashboard(*, school: School) -> list[SchoolRow]:
 
 @dataclass
 class MyModule:
-    course: CoursePage
+    course: CourseLink
     due_on: date | None
     progress: ContainerProgress
 
@@ -411,8 +414,19 @@ class MyModule:
         return bool(self.due_on and self.due_on < timezone.localdate() and not self.progress.is_complete)
 
 
-def pupil_modules(*, pupil) -> list[MyModule]:
-    """The modules assigned to the pupil's class, in the pupil's language, with progress."""
+def _module_links(course_ids: list[int], request) -> dict:
+    """The assigned courses in the reader's language, as links with their steps, by translation
+    key (the same for every pupil of every class with these modules, so cached)."""
+    courses = CoursePage.objects.filter(pk__in=course_ids).defer_streamfields()
+    local = localised_courses(courses)
+    _steps, by_path = steps_by_container(list(local.values()))
+    return {link.translation_key: link for link in course_links(local.values(), by_path, request)}
+
+
+def pupil_modules(*, pupil, request=None) -> list[MyModule]:
+    """The modules assigned to the pupil's class, in the pupil's language, with progress: the
+    assignments and the pupil's records are read per request; the courses and their steps come
+    from the content cache when a request is given."""
     if not pupil.is_authenticated or not pupil.is_pupil:
         return []
     assignments = list(
@@ -421,14 +435,15 @@ def pupil_modules(*, pupil) -> list[MyModule]:
             classroom__memberships__role=MembershipRole.PUPIL,
             classroom__active=True,
             visible=True,
-        ).select_related("course")
+        ).values_list("course_id", "course__translation_key", "due_on")
     )
-    courses = localised_courses(a.course for a in assignments)
+    course_ids = sorted({course_id for course_id, _key, _due in assignments})
+    if request is None:
+        links = _module_links(course_ids, None)
+    else:
+        key = f"modules:{request_key(request)}:{','.join(map(str, course_ids))}"
+        links = content_cache.fetch(request, {key: lambda: _module_links(course_ids, request)})[key]
     # A course unpublished since it was assigned is left out rather than linked to a 404.
-    assignments = [a for a in assignments if a.course.translation_key in courses]
-    local = [courses[a.course.translation_key] for a in assignments]
-    progress = containers_progress(learner=pupil, containers=local)
-    return [
-        MyModule(course=course, due_on=a.due_on, progress=progress[course.pk])
-        for a, course in zip(assignments, local, strict=True)
-    ]
+    modules = [(links[key], due_on) for _id, key, due_on in assignments if key in links]
+    progress = many_steps_progress(learner=pupil, steps_of={i: link.steps for i, (link, _due) in enumerate(modules)})
+    return [MyModule(course=link, due_on=due_on, progress=progress[i]) for i, (link, due_on) in enumerate(modules)]

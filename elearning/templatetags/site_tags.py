@@ -2,7 +2,8 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Locale, Page
+
+from courses import cache as content_cache
 
 register = template.Library()
 
@@ -11,33 +12,27 @@ register = template.Library()
 def language_switcher(context):
     """A form per other language that posts to Django's set_language view, so the choice is
     remembered in a cookie and works without JavaScript. On a Wagtail page the target is the
-    page's own translation (slugs differ between languages); elsewhere the same URL in the
-    other language."""
+    page's own translation (slugs differ between languages, and the addresses are cached with
+    the page's other entries); elsewhere the same URL in the other language."""
     request = context["request"]
     page = context.get("page")
+    translations = page.translation_urls(request) if hasattr(page, "translation_urls") else {}
     current = get_language()
-    options = []
-    for code, name in settings.LANGUAGES:
-        if code == current:
-            continue
-        target = None
-        locale = Locale.objects.filter(language_code=code).first() if isinstance(page, Page) else None
-        if locale is not None:
-            translation = page.get_translation_or_none(locale)
-            if translation is not None and translation.live:
-                target = translation.get_url(request=request)
-        if target is None:
-            target = translate_url(request.get_full_path(), code)
-        options.append({"code": code, "name": name, "next": target})
+    options = [
+        {"code": code, "name": name, "next": translations.get(code) or translate_url(request.get_full_path(), code)}
+        for code, name in settings.LANGUAGES
+        if code != current
+    ]
     return {"options": options, "request": request, "csrf_token": context.get("csrf_token")}
 
 
 @register.simple_tag(takes_context=True)
 def catalogue_url(context) -> str:
-    """The address of the course catalogue in the active language ("" before one exists)."""
-    from courses.models import CourseIndexPage
-
+    """The address of the course catalogue in the active language ("" before one exists), from
+    the cache that the page has usually filled already (`courses.cache`)."""
     request = context.get("request")
-    locale = Locale.objects.filter(language_code=get_language()).first()
-    catalogue = CourseIndexPage.objects.live().filter(locale=locale).first() if locale else None
-    return catalogue.get_url(request=request) if catalogue else ""
+    if request is None:
+        from courses.catalogue import catalogue_url as build
+
+        return build(None)
+    return content_cache.site_entries(request)["catalogue_url"]

@@ -131,7 +131,7 @@ def my_modules(request):
         return redirect("schools:signin")
     if not request.user.is_pupil:
         return redirect("schools:staff_home")
-    modules = selectors.pupil_modules(pupil=request.user)
+    modules = selectors.pupil_modules(pupil=request.user, request=request)
     return render(
         request,
         "schools/my_modules.html",

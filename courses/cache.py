@@ -1,0 +1,126 @@
+"""What every reader of the site sees alike, cached in the default cache (Redis at scale, the
+database in development) under one *content version* that any change of content replaces.
+
+Every page of a published site is read far more often than an editor changes it, so a learner's
+page is put together from entries and template fragments that do not depend on who reads it:
+a course's outline, the catalogue's listing, the catalogue's address, the helpline. Nothing about
+a learner (progress, names, CSRF tokens, messages) ever goes into an entry or a fragment: those
+are read per request and rendered outside.
+
+Invalidation: publishing, unpublishing, moving, saving or deleting any page, saving an image, the
+helpline or a view restriction sets a new version (`bump`), after the change is committed and at
+once. Entries are stored with the version they were built under and used only while it is still
+the current one; a builder reads the version before the database, so an entry built from data
+older than a change is stored under the old version and never used. Template fragments put the
+version (`content_version` in their context) in their `{% cache %}` key.
+
+Reads are batched: the version and every entry that a request needs are fetched in one round trip
+(`prefetch`), and remembered on the request, so that the site's shell (base.html) costs nothing
+more once the page has fetched its own entries.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "content:version"
+# Entries of an old version are never read again; they only wait to expire.
+TIMEOUT = 60 * 60 * 24
+
+# Entries that every page of the site shows (the catalogue's address, the helpline...), fetched
+# with the page's own: name -> (key for the request, builder for the request).
+_site_entries: dict[str, tuple[Callable[[Any], str], Callable[[Any], Any]]] = {}
+
+
+def register_site_entry(name: str, *, key: Callable[[Any], str], build: Callable[[Any], Any]) -> None:
+    """Declare an entry that the site's shell reads on every page (apps call this in `ready`)."""
+    _site_entries[name] = (key, build)
+
+
+class _Memo:
+    __slots__ = ("entries", "version")
+
+    def __init__(self):
+        self.version: str | None = None
+        self.entries: dict[str, Any] = {}
+
+
+def _memo(request) -> _Memo:
+    if request is None:
+        return _Memo()
+    memo = getattr(request, "_content_cache", None)
+    if memo is None:
+        memo = request._content_cache = _Memo()
+    return memo
+
+
+def _new_version() -> str:
+    version = uuid.uuid4().hex
+    if cache.add(VERSION_KEY, version, None):
+        return version
+    return cache.get(VERSION_KEY) or version
+
+
+def version(request=None) -> str:
+    """The current content version (read once per request)."""
+    memo = _memo(request)
+    if memo.version is None:
+        memo.version = cache.get(VERSION_KEY) or _new_version()
+    return memo.version
+
+
+def fetch(request, builders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """The entries named by `builders`' keys, built (and stored) when missing or of an older
+    version, in one round trip to the cache with the version itself, if not read yet."""
+    memo = _memo(request)
+    wanted = [key for key in builders if key not in memo.entries]
+    if wanted:
+        keys = [f"content:{key}" for key in wanted]
+        found = cache.get_many([*keys, VERSION_KEY] if memo.version is None else keys)
+        if memo.version is None:
+            memo.version = found.get(VERSION_KEY) or _new_version()
+        fresh = {}
+        for key, cache_key in zip(wanted, keys, strict=True):
+            stored = found.get(cache_key)
+            if stored is not None and stored[0] == memo.version:
+                memo.entries[key] = stored[1]
+            else:
+                memo.entries[key] = builders[key]()
+                fresh[cache_key] = (memo.version, memo.entries[key])
+        if fresh:
+            cache.set_many(fresh, TIMEOUT)
+    return {key: memo.entries[key] for key in builders}
+
+
+def site_entries(request) -> dict[str, Any]:
+    """Every registered site-wide entry for this request."""
+    return prefetch(request, {})
+
+
+def prefetch(request, builders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """`fetch` of `builders` together with the site-wide entries; returns the site-wide entries
+    by name and `builders`' entries by key."""
+    site = {name: key(request) for name, (key, _build) in _site_entries.items()}
+    everything = {site[name]: (lambda build=build: build(request)) for name, (_key, build) in _site_entries.items()}
+    everything.update(builders)
+    found = fetch(request, everything)
+    result = {name: found[key] for name, key in site.items()}
+    result.update({key: found[key] for key in builders})
+    return result
+
+
+def _set_new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def bump(**kwargs) -> None:
+    """A signal receiver: content changed, so nothing cached before may be used again. Now (the
+    writer's own next read, and tests, which never commit) and once more after the commit, so
+    that no request that read the old rows before the commit keeps them under the new version."""
+    _set_new_version()
+    transaction.on_commit(_set_new_version)
