@@ -192,3 +192,28 @@ def raise_open_files_limit(needed: int) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < needed:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(needed, soft), hard), hard))
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent not idle (all cores, all processes)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+def wait_for_tasks(stack: Stack, timeout: float = 300) -> int:
+    """Until the RQ worker has run every queued task (load_demo leaves a few hundred search and
+    reference index updates behind): a worker busy beside the web server would skew the figures.
+    Returns how many tasks were waiting."""
+    import time
+
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue("default", connection=Redis.from_url(stack.env["REDIS_URL"]))
+    waiting = queue.count + queue.started_job_registry.count
+    deadline = time.monotonic() + timeout
+    while queue.count or queue.started_job_registry.count:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the task queue did not drain within {timeout:.0f} s ({queue.count} left)")
+        time.sleep(0.5)
+    return waiting

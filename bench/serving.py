@@ -317,6 +317,8 @@ def main() -> int:
                     site, bare_env = bare.result()
                     data = prepare(stack, seed=args.seed)
                     pages = pages_of(stack, data)
+                    waited = _stack.wait_for_tasks(stack)
+                    print(f"task queue drained ({waited} tasks were waiting, mostly load_demo's index updates)")
                     served = bare_site_served(site, bare_env, workers=args.web_workers, gunicorn_args=gunicorn_args)
                     with served as bare_url:
                         baseline = Page("bare", "/", 0, "", ["Welcome to your new Wagtail site"])
