@@ -68,3 +68,14 @@ browser-deps:
 
 clean-venv:
 	rm -rf $(VENV)
+
+# wrk, the HTTP load generator of bench/serving.py (needs root; otherwise prints the command).
+.PHONY: bench-deps
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "Missing Debian package: run 'apt-get install wrk' as root."; \
+		fi; \
+	fi
