@@ -30,7 +30,7 @@ def enqueue(task, *args) -> bool:
     return True
 
 
-@task()
+@task(queue_name="interactive")
 def render_certificate_pdf(certificate_id: int, force: bool = False) -> bool:
     """Render and store the certificate's PDF; returns whether a file was written. Without
     `force`, a certificate that already has its PDF keeps it (the PDF is frozen at issue)."""

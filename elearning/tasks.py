@@ -8,7 +8,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django_tasks import task
 
 
-@task()
+@task(queue_name="interactive")
 def send_email_message(message: dict) -> int:
     """Send one e-mail built by `elearning.mail.message_to_dict`; returns the number sent."""
     email = EmailMultiAlternatives(

@@ -355,7 +355,7 @@ class Smoke:
             f"{export.status} {export.headers.get('Content-Type')}",
         )
 
-    def certificate(self, wait_seconds: float = 120) -> None:
+    def certificate(self, wait_seconds: float = 180) -> None:
         browser = self.sign_in_adult(TRAINEE)
         mine = browser.get("/vi/certificates/")
         already = "/pdf/" in mine.text

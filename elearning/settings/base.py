@@ -151,6 +151,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # "immediate" runs a task in the request that enqueues it; "rq" hands it to RQ workers on Redis
 # (`python manage.py rqworker --job-class django_tasks_rq.Job default`).
 TASKS_BACKEND = env("TASKS_BACKEND", default="immediate")
+TASK_QUEUES = ["interactive", "default"]
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise environ.ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
@@ -159,10 +160,13 @@ if TASKS_BACKEND == "rq":
     # fall back: elearning.mail sends in the request, a certificate's PDF is drawn on download).
     # Only the connect timeout: a worker's blocking wait for jobs must not time out.
     _separator = "&" if "?" in REDIS_URL else "?"
-    RQ_QUEUES = {"default": {"URL": f"{REDIS_URL}{_separator}socket_connect_timeout=0.5", "DEFAULT_TIMEOUT": 600}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # "interactive": what someone is waiting for (a certificate's PDF, an e-mail); workers take
+    # it before "default" (search indexing and other bulk work), see `manage.py taskworker`.
+    _queue = {"URL": f"{REDIS_URL}{_separator}socket_connect_timeout=0.5", "DEFAULT_TIMEOUT": 600}
+    RQ_QUEUES = dict.fromkeys(TASK_QUEUES, _queue)
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 elif TASKS_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise environ.ImproperlyConfigured(f"TASKS_BACKEND must be 'immediate' or 'rq', not {TASKS_BACKEND!r}.")
 

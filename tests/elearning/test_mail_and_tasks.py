@@ -53,7 +53,7 @@ def test_at_scale_an_rq_worker_delivers_the_mail():
         "DATABASE_URL": f"sqlite:///{settings.BASE_DIR / '.rq-test.sqlite3'}",
     }
     enqueue = (
-        "import django; django.setup(); from django_rq import get_queue; get_queue('default').empty();"
+        "import django; django.setup(); from django_rq import get_queue; get_queue('interactive').empty();"
         "from django.core.mail import send_mail;"
         "send_mail('Hàng đợi RQ', 'Gửi bởi worker', 'no-reply@example.org', ['lan@example.org'])"
     )
@@ -64,7 +64,7 @@ def test_at_scale_an_rq_worker_delivers_the_mail():
     assert "Gửi bởi worker" not in web.stdout  # not sent by the web process
 
     worker = subprocess.run(
-        [sys.executable, "manage.py", "rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "default"],
+        [sys.executable, "manage.py", "rqworker", "--burst", "--job-class", "django_tasks_rq.Job", "interactive"],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,

@@ -54,7 +54,7 @@ def test_rate_limits_count_in_a_cache_shared_by_all_workers():
     backend = read("elearning.settings.dev", "s.CACHES['default']['BACKEND']")
     assert backend == "django.core.cache.backends.db.DatabaseCache"
     at_scale = read("elearning.settings.dev", "s.CACHES['default']['BACKEND']", REDIS_URL="redis://127.0.0.1:6379/0")
-    assert at_scale == "django.core.cache.backends.redis.RedisCache"
+    assert at_scale == "elearning.cache.ResilientRedisCache"
 
 
 def test_allauth_rate_limits_are_on():

@@ -9,6 +9,7 @@ Kubernetes) should still restart it if it exits for any other reason.
 import logging
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -32,18 +33,18 @@ class RedisOutageFilter(logging.Filter):
 
 
 class Command(BaseCommand):
-    help = "Run an RQ worker for the site's tasks (queue 'default'), restarted after a Redis outage."
+    help = (
+        "Run an RQ worker for the site's tasks, restarted after a Redis outage. It takes "
+        "'interactive' (someone is waiting) before 'default' (bulk work)."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--queue", default="default")
-
-    def handle(self, *args, queue, **options):
+    def handle(self, *args, **options):
         outage_filter = RedisOutageFilter()
         for name in ("rq.worker", "rq.job", "rq.queue"):
             logging.getLogger(name).addFilter(outage_filter)
         while True:
             try:
-                call_command("rqworker", "--job-class", "django_tasks_rq.Job", queue)
+                call_command("rqworker", "--job-class", "django_tasks_rq.Job", *settings.TASK_QUEUES)
                 return
             except (RedisConnectionError, RedisTimeoutError, SystemExit) as error:
                 # django-rq's command exits with 1 when it cannot reach Redis.
