@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 from wagtail.models import Page
@@ -57,18 +57,24 @@ class ContainerProgress:
         return next((step.page for step in self.steps if not step.completed), None)
 
 
+def _key(step) -> str:
+    """A step's key, as text: its page's translation key (a page, a cached link) or the key itself.
+    Text because cached outlines keep their keys as text (quicker to read back than UUIDs)."""
+    return step if isinstance(step, str) else str(step.translation_key)
+
+
 def _records(learner, keys) -> dict:
     if learner is None or not learner.is_authenticated or not keys:
         return {}
     rows = StepRecord.objects.filter(learner=learner, step_key__in=set(keys)).values_list(
         "step_key", "progress", "completed_at"
     )
-    return {key: (value, done is not None) for key, value, done in rows}
+    return {str(key): (value, done is not None) for key, value, done in rows}
 
 
-def _status(page, records: dict) -> StepStatus:
-    progress, completed = records.get(page.translation_key, (0.0, False))
-    return StepStatus(page=page, progress=progress, completed=completed)
+def _status(step, records: dict) -> StepStatus:
+    progress, completed = records.get(_key(step), (0.0, False))
+    return StepStatus(page=step, progress=progress, completed=completed)
 
 
 def container_progress(*, learner, container: Page) -> ContainerProgress:
@@ -76,21 +82,22 @@ def container_progress(*, learner, container: Page) -> ContainerProgress:
     the learner's state on each: one query for the steps, one per page type for their specific
     pages, one for the records."""
     pages = list(step_pages(container).defer_streamfields().specific())
-    records = _records(learner, [p.translation_key for p in pages])
+    records = _records(learner, [_key(p) for p in pages])
     return ContainerProgress(steps=[_status(p, records) for p in pages])
 
 
 def steps_progress(*, learner, steps) -> ContainerProgress:
-    """The learner's state on steps already known (pages, or anything that carries their
-    `translation_key`, such as a cached outline of a course): one query for the records."""
+    """The learner's state on steps already known (pages, anything that carries their
+    `translation_key`, such as a cached outline of a course, or the keys themselves, as text):
+    one query for the records."""
     steps = list(steps)
-    records = _records(learner, [s.translation_key for s in steps])
+    records = _records(learner, [_key(s) for s in steps])
     return ContainerProgress(steps=[_status(s, records) for s in steps])
 
 
 def many_steps_progress(*, learner, steps_of: dict) -> dict:
     """`steps_progress` for many containers at once (a catalogue), keyed as given: one query."""
-    records = _records(learner, [s.translation_key for steps in steps_of.values() for s in steps])
+    records = _records(learner, [_key(s) for steps in steps_of.values() for s in steps])
     return {key: ContainerProgress(steps=[_status(s, records) for s in steps]) for key, steps in steps_of.items()}
 
 
@@ -115,12 +122,12 @@ def containers_progress(*, learner, containers) -> dict[int, ContainerProgress]:
     if not containers:
         return {}
     step_list, by_parent = steps_by_container(containers)
-    records = _records(learner, [s.translation_key for s in step_list])
+    records = _records(learner, [_key(s) for s in step_list])
     return {c.pk: ContainerProgress(steps=[_status(s, records) for s in by_parent[c.path]]) for c in containers}
 
 
 def step_is_complete(*, learner, page: Page) -> bool:
-    return _records(learner, [page.translation_key]).get(page.translation_key, (0.0, False))[1]
+    return _records(learner, [_key(page)]).get(_key(page), (0.0, False))[1]
 
 
 def group_progress(*, learner_ids, containers) -> tuple[list[Page], dict[tuple[int, int], ContainerProgress]]:
@@ -138,10 +145,16 @@ def group_progress(*, learner_ids, containers) -> tuple[list[Page], dict[tuple[i
             learner_id__in=learner_ids, step_key__in={s.translation_key for s in step_list}
         ).values_list("learner_id", "step_key", "progress", "completed_at")
         for learner_id, key, value, done in rows:
-            records[learner_id][key] = (value, done is not None)
-    progress = {
-        (learner_id, c.pk): ContainerProgress(steps=[_status(s, records[learner_id]) for s in by_parent[c.path]])
-        for learner_id in learner_ids
-        for c in containers
-    }
+            records[learner_id][key] = StepStatus(page=None, progress=value, completed=done is not None)
+    # A step nobody has touched reads the same for every learner: one status, shared.
+    untouched = {s.translation_key: StepStatus(page=s) for s in step_list}
+    progress = {}
+    for learner_id in learner_ids:
+        mine = records[learner_id]
+        for c in containers:
+            steps = []
+            for s in by_parent[c.path]:
+                touched = mine.get(s.translation_key)
+                steps.append(untouched[s.translation_key] if touched is None else replace(touched, page=s))
+            progress[(learner_id, c.pk)] = ContainerProgress(steps=steps)
     return step_list, progress

@@ -169,9 +169,9 @@ def localised_courses(courses) -> dict:
     language = translation.get_language() or "vi"
     local = {
         page.translation_key: page
-        for page in CoursePage.objects.live().filter(
-            translation_key__in=[c.translation_key for c in courses], locale__language_code=language
-        )
+        for page in CoursePage.objects.live()
+        .filter(translation_key__in=[c.translation_key for c in courses], locale__language_code=language)
+        .defer_streamfields()
     }
     return {c.translation_key: local.get(c.translation_key, c) for c in courses if c.translation_key in local or c.live}
 
@@ -276,7 +276,9 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
     """Pupils x assigned modules with each cell's status, each pupil's last activity, and each
     module's hardest quiz questions: nine queries, whatever the class size."""
     pupils = sorted_pupils(pupils_of(classroom))  # 1
-    assignments = list(CourseAssignment.objects.filter(classroom=classroom).select_related("course"))  # 2
+    assignments = list(
+        CourseAssignment.objects.filter(classroom=classroom).select_related("course").defer("course__objectives")
+    )  # 2
     courses = localised_courses(a.course for a in assignments)  # 3
     columns = [Column(assignment=a, course=courses.get(a.course.translation_key, a.course)) for a in assignments]
     pupil_ids = [p.pk for p in pupils]
@@ -379,7 +381,9 @@ def school_dashboard(*, school: School) -> list[SchoolRow]:
             "classroom_id", "user_id", "user__learning_data_consent"
         )
     )  # 2
-    assignments = list(CourseAssignment.objects.filter(classroom__in=classrooms).select_related("course"))  # 3
+    assignments = list(
+        CourseAssignment.objects.filter(classroom__in=classrooms).select_related("course").defer("course__objectives")
+    )  # 3
     courses = localised_courses(a.course for a in assignments)  # 4
     courses = {a.course.translation_key: courses.get(a.course.translation_key, a.course) for a in assignments}
     pupil_ids = [user_id for _class, user_id, _consent in memberships]
