@@ -20,7 +20,6 @@ from progress import selectors as progress_selectors
 
 from . import cache as content_cache
 from .models import AgeBand, Audience, CourseIndexPage, CoursePage, LessonPage, Topic, TopicCode
-from .outline import StepLink, step_links
 from .pages import request_key
 
 COVER_FILTER = "width-640|preserve-svg"
@@ -53,7 +52,7 @@ class CourseCard:
     summary: str
     topics: tuple[str, ...]
     cover: Cover | None
-    steps: tuple[StepLink, ...]
+    steps: tuple[str, ...]  # the live steps' translation keys, as text: enough for progress
 
 
 @dataclass(frozen=True)
@@ -76,16 +75,22 @@ def catalogue_url(request) -> str:
 
 
 def _filters(request) -> tuple[CatalogueFilterForm, dict]:
-    form = CatalogueFilterForm(request.GET or None)
-    return form, (form.cleaned_data if form.is_valid() else {})
+    """The request's filters, read once per request."""
+    if not hasattr(request, "_catalogue_filters"):
+        form = CatalogueFilterForm(request.GET or None)
+        request._catalogue_filters = form, (form.cleaned_data if form.is_valid() else {})
+    return request._catalogue_filters
+
+
+def _chosen(filters: dict) -> str:
+    return ",".join(f"{name}={filters.get(name) or ''}" for name in ("audience", "age", "topic"))
 
 
 def _listing_key(index: Page, request, filters: dict) -> str | None:
     """None for a search, which is not cached."""
     if filters.get("q", "").strip():
         return None
-    chosen = ",".join(f"{name}={filters.get(name) or ''}" for name in ("audience", "age", "topic"))
-    return f"catalogue:{index.pk}:{request_key(request)}:{chosen}"
+    return f"catalogue:{index.pk}:{request_key(request)}:{_chosen(filters)}"
 
 
 def listing_entries(index: Page, request) -> dict:
@@ -148,7 +153,7 @@ def build_listing(index: Page, request, filters: dict) -> Listing:
             summary=course.summary,
             topics=tuple(str(topic) for topic in course.topics.all()),
             cover=_cover(course.cover_image),
-            steps=step_links(steps[course.path], request),
+            steps=tuple(str(step.translation_key) for step in steps[course.path]),
         )
         for course in courses
     )
@@ -171,9 +176,14 @@ def catalogue_context(index: Page, request) -> dict:
     progress = progress_selectors.many_steps_progress(
         learner=request.user, steps_of={card.pk: card.steps for card in listing.cards}
     )
+    started = any(p.started for p in progress.values())
     return {
         "filter_form": form,
         "courses": [(card, progress[card.pk]) for card in listing.cards],
         "lessons": listing.lessons,
         "query": filters.get("q", "").strip(),
+        # The whole listing reads the same for every reader who has started none of its courses.
+        "fragment_key": ""
+        if key is None or started or form.errors or getattr(request, "is_preview", False)
+        else f"{_chosen(filters)}:{bool(request.GET)}",
     }

@@ -20,7 +20,7 @@ class StepLink:
     pk: int
     title: str
     url: str
-    translation_key: uuid.UUID
+    translation_key: str  # as text: quicker to read back from the cache than a UUID
     #: "read" or "pass" (a quiz), from the step's page type (`progress.steps.ProgressStep`).
     progress_completion: str
 
@@ -44,7 +44,7 @@ def step_links(pages, request) -> tuple[StepLink, ...]:
             pk=page.pk,
             title=page.title,
             url=page.get_url(request=request) or "",
-            translation_key=page.translation_key,
+            translation_key=str(page.translation_key),
             progress_completion=getattr(page.specific_class, "progress_completion", "read"),
         )
         for page in pages
