@@ -396,6 +396,12 @@ ORDER BY total_exec_time DESC LIMIT {limit}
 """
 
 
+TOTALS = """
+SELECT sum(calls)::bigint, round(sum(total_exec_time)::numeric, 1)::float FROM pg_stat_statements
+WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
+
+
 # --- Main -------------------------------------------------------------------------------------
 
 
@@ -477,6 +483,7 @@ def run(stack, args) -> int:
     cpu_after, machine_after, own_after = _stack.cpu_by_group(roots), _stack.machine_busy(), os.times()
     after_attempts = count_attempts(stack, data)
     statements = _sql(stack, TOP_STATEMENTS.format(limit=8)) if args.pg_statements else []
+    totals = _sql(stack, TOTALS)[0] if args.pg_statements else None
     tracebacks = stack.tracebacks()
 
     wall = ended - began
@@ -511,6 +518,12 @@ def run(stack, args) -> int:
         f"CPU during the burst ({wall:.1f} s, {os.cpu_count()} cores = {wall * os.cpu_count():.0f} CPU-s): "
         + ", ".join(f"{name} {seconds:.1f} s ({seconds / wall:.2f} cores)" for name, seconds in used.items())
     )
+    if totals:
+        calls, milliseconds = totals
+        print(
+            f"PostgreSQL ran {calls} statements during the burst ({calls / requests:.1f} a request), "
+            f"{milliseconds / 1000:.1f} s of execution in all ({milliseconds / requests:.2f} ms a request)"
+        )
     if statements:
         print("PostgreSQL's statements by total time during the burst (calls, total ms, mean ms, rows, statement):")
         for calls, total, mean, rows, query in statements:
