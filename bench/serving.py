@@ -17,11 +17,12 @@ What it does:
 - signs in over HTTP: the demo teacher through allauth's log-in form, the demo pupil of class 3A
   with the class code, their name and their pictures;
 - checks that each page answers 200 with what it should show (as the signed-in user);
-- loads each with `wrk -t2 -c16 -d10s` (the signed-in ones with their session cookie), with a
-  run against the bare site's home page before and after each page: a page's baseline is the
-  mean of its two neighbours, so drift in the machine's load falls on both alike. A Lua hook
-  counts every answer that is not 200 (wrk itself counts only 4xx and 5xx): any non-200, socket
-  error or traceback in the stack's logs fails the run.
+- loads each with `wrk -t2 -c16` for 10 s in all (the signed-in ones with their session cookie),
+  in 2-second runs that alternate with 2-second runs against the bare site's home page (bare,
+  page, page, bare, bare, page...): a page's baseline is the bare site's rate in the runs beside
+  its own, so drift in the machine's load (it is shared) falls on both alike. A Lua hook counts
+  every answer that is not 200 (wrk itself counts only 4xx and 5xx): any non-200, socket error or
+  traceback in the stack's logs fails the run.
 
 The last line reads `lesson 0.83; course 0.90; my_modules 0.85; home 0.88; catalogue 0.55;
 dashboard 0.31`. The exit status is non-zero only on errors, not on missed targets.
@@ -268,6 +269,10 @@ class Run:
     output: str
 
     @property
+    def seconds(self) -> float:
+        return self.requests / self.rps if self.rps else 0.0
+
+    @property
     def failed(self) -> bool:
         return self.not_200 > 0 or any(self.socket_errors.values()) or self.requests == 0
 
@@ -293,7 +298,8 @@ def wrk(url: str, *, cookie: str, duration: float, threads: int, connections: in
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=10, help="seconds of each wrk run (default 10)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds on each page and on the bare site (10)")
+    parser.add_argument("--slice", type=float, default=2, help="seconds of one wrk run; page and bare site alternate")
     parser.add_argument("--rounds", type=int, default=1, help="measurements of each page (default 1; median)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
@@ -348,34 +354,45 @@ def measure(args, stack, bare_url: str, baseline: Page, pages: list[Page], scrip
     for page in [baseline, *pages]:
         wrk(target_of(page), cookie=page.cookie, duration=2, **load)
 
+    slices = max(1, round(args.duration / args.slice))
+    length = args.duration / slices
     print(
-        f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s on 127.0.0.1, gunicorn "
-        f"{args.web_workers} sync workers each; bare site between every two pages"
+        f"wrk -t{args.threads} -c{args.connections} on 127.0.0.1 against gunicorn with {args.web_workers} sync workers "
+        f"for each site; per page {slices} x {length:g} s of the page and {slices} x {length:g} s of the bare site, "
+        f"alternating"
     )
     ratios: dict[str, list[float]] = {p.name: [] for p in pages}
     rates: dict[str, list[float]] = {p.name: [] for p in pages}
     baselines: dict[str, list[float]] = {p.name: [] for p in pages}
     failures = []
 
-    def run(page: Page) -> float:
-        result = wrk(target_of(page), cookie=page.cookie, duration=args.duration, **load)
-        mark = "" if not result.failed else "  FAILED"
-        print(f"  {page.name:<11} {result.rps:8.1f} req/s  ({result.requests} requests){mark}", flush=True)
+    def run(page: Page) -> Run:
+        result = wrk(target_of(page), cookie=page.cookie, duration=length, **load)
         if result.failed:
             failures.append(f"{page.name}: {result.not_200} answers not 200, socket errors {result.socket_errors}")
-        return result.rps
+        return result
+
+    def rate_of(runs: list[Run]) -> float:
+        return sum(r.requests for r in runs) / sum(r.seconds for r in runs)
 
     for number in range(args.rounds):
-        order = pages if number % 2 == 0 else pages[::-1]  # drift within a round falls both ways
-        before = run(baseline)
+        order = pages if number % 2 == 0 else pages[::-1]
         for page in order:
-            rate = run(page)
-            after = run(baseline)
-            reference = (before + after) / 2
+            runs: dict[str, list[Run]] = {page.name: [], baseline.name: []}
+            for index in range(slices):
+                # bare, page, page, bare, bare, page...: drift within a pair of slices falls on both alike
+                for which in (baseline, page) if index % 2 == 0 else (page, baseline):
+                    runs[which.name].append(run(which))
+            rate, reference = rate_of(runs[page.name]), rate_of(runs[baseline.name])
             rates[page.name].append(rate)
             baselines[page.name].append(reference)
             ratios[page.name].append(rate / reference)
-            before = after
+            requests = sum(r.requests for r in runs[page.name])
+            print(
+                f"  {page.name:<11} {rate:7.1f} req/s ({requests} requests), bare site {reference:7.1f} req/s: "
+                f"{rate / reference:.2f}",
+                flush=True,
+            )
 
     # The pages still answer as they should after the load (e.g. the sessions still hold).
     for page in pages:
