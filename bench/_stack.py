@@ -148,7 +148,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _processes() -> dict[int, tuple[int, str, float]]:
-    """pid: (parent pid, command name, CPU seconds so far) of every process."""
+    """pid: (parent pid, command name, CPU seconds so far, its ended children's included)."""
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -159,7 +159,9 @@ def _processes() -> dict[int, tuple[int, str, float]]:
             continue
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
-        found[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICKS)
+        # utime, stime, and cutime, cstime: the CPU of children already ended and waited for
+        # (PostgreSQL's backends that closed during the run, reaped by the postmaster).
+        found[int(entry.name)] = (int(fields[1]), name, sum(map(int, fields[11:15])) / TICKS)
     return found
 
 
@@ -175,8 +177,8 @@ def _descendants(root: int, processes: dict) -> set[int]:
 
 
 def cpu_by_group(roots: dict[str, int]) -> dict[str, float]:
-    """CPU seconds used so far by each named process and its descendants (ended children are not
-    counted: sample before and after, and subtract)."""
+    """CPU seconds used so far by each named process and its descendants, ended ones included once
+    their parent has waited for them (sample before and after, and subtract)."""
     processes = _processes()
     totals = {}
     for name, root in roots.items():
