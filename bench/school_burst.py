@@ -397,7 +397,9 @@ ORDER BY total_exec_time DESC LIMIT {limit}
 
 
 TOTALS = """
-SELECT sum(calls)::bigint, round(sum(total_exec_time)::numeric, 1)::float FROM pg_stat_statements
+SELECT sum(calls)::bigint, round(sum(total_exec_time)::numeric, 1)::float,
+       coalesce(sum(calls) FILTER (WHERE query ~* '^\\s*(INSERT|UPDATE|DELETE)'), 0)::bigint
+FROM pg_stat_statements
 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
 """
 
@@ -519,10 +521,11 @@ def run(stack, args) -> int:
         + ", ".join(f"{name} {seconds:.1f} s ({seconds / wall:.2f} cores)" for name, seconds in used.items())
     )
     if totals:
-        calls, milliseconds = totals
+        calls, milliseconds, writes = totals
         print(
-            f"PostgreSQL ran {calls} statements during the burst ({calls / requests:.1f} a request), "
-            f"{milliseconds / 1000:.1f} s of execution in all ({milliseconds / requests:.2f} ms a request)"
+            f"PostgreSQL ran {calls} statements during the burst ({calls / requests:.1f} a request, {writes} of "
+            f"them INSERT, UPDATE or DELETE), {milliseconds / 1000:.1f} s of execution in all "
+            f"({milliseconds / requests:.2f} ms a request)"
         )
     if statements:
         print("PostgreSQL's statements by total time during the burst (calls, total ms, mean ms, rows, statement):")
