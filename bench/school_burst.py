@@ -41,7 +41,8 @@ errors, lost attempts or tracebacks in the stack's logs, not on missed latency t
 
 Run from the repository root:
     .venv/bin/python bench/school_burst.py
-    .venv/bin/python bench/school_burst.py --workers 4 --threads 4
+    .venv/bin/python bench/school_burst.py --workers 4
+    .venv/bin/python bench/school_burst.py --workers 2 --threads 4   # gthread
 """
 
 from __future__ import annotations
@@ -419,7 +420,7 @@ def main() -> int:
     parser.add_argument("--spread", choices=["random", "even"], default="random", help="start instants (random)")
     parser.add_argument("--read-seconds", type=float, default=0, help="mean pause between lesson and quiz")
     parser.add_argument("--answer-seconds", type=float, default=0, help="mean pause between quiz form and submit")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2: see the docs)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker; >1 is gthread (default 1)")
     parser.add_argument(
         "--gunicorn-arg",
