@@ -21,7 +21,9 @@ more once the page has fetched its own entries.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -74,16 +76,51 @@ def version(request=None) -> str:
     return memo.version
 
 
+class _ProcessEntries:
+    """Entries this process has already read or built, with their version: a hit needs no round
+    trip and no unpickling. Valid only while the version (read from the shared cache once per
+    request) is unchanged, so a change of content is seen by every process at its next request."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, version: str):
+        with self.lock:
+            stored = self.entries.get(key)
+            if stored is None or stored[0] != version:
+                return _MISSING
+            self.entries.move_to_end(key)
+            return stored[1]
+
+    def put(self, key: str, version: str, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = (version, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_MISSING = object()
+process_entries = _ProcessEntries(size=4000)
+
+
 def fetch(request, builders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
-    """The entries named by `builders`' keys, built (and stored) when missing or of an older
-    version, in one round trip to the cache with the version itself, if not read yet."""
+    """The entries named by `builders`' keys: from this process when it holds them under the
+    current version (read once per request), else from the shared cache in one round trip, else
+    built and stored in both."""
     memo = _memo(request)
     wanted = [key for key in builders if key not in memo.entries]
     if wanted:
+        wanted = _from_process(memo, wanted, version(request))
+    if wanted:
         keys = [f"content:{key}" for key in wanted]
-        found = cache.get_many([*keys, VERSION_KEY] if memo.version is None else keys)
-        if memo.version is None:
-            memo.version = found.get(VERSION_KEY) or _new_version()
+        found = cache.get_many(keys)
         fresh = {}
         for key, cache_key in zip(wanted, keys, strict=True):
             stored = found.get(cache_key)
@@ -92,9 +129,31 @@ def fetch(request, builders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
             else:
                 memo.entries[key] = builders[key]()
                 fresh[cache_key] = (memo.version, memo.entries[key])
+            process_entries.put(key, memo.version, memo.entries[key])
         if fresh:
             cache.set_many(fresh, TIMEOUT)
     return {key: memo.entries[key] for key in builders}
+
+
+def _from_process(memo: _Memo, wanted: list[str], current: str) -> list[str]:
+    missing = []
+    for key in wanted:
+        value = process_entries.get(key, current)
+        if value is _MISSING:
+            missing.append(key)
+        else:
+            memo.entries[key] = value
+    return missing
+
+
+def store(request, key: str, value: Any) -> None:
+    """Store an entry found some other way than by a builder (e.g. while serving), under the
+    version this request read before it touched the database."""
+    memo = _memo(request)
+    current = version(request)
+    memo.entries[key] = value
+    process_entries.put(key, current, value)
+    cache.set(f"content:{key}", (current, value), TIMEOUT)
 
 
 def site_entries(request) -> dict[str, Any]:

@@ -306,7 +306,11 @@ class LessonPage(CachedPageMixin, ProgressStep, Page):
 
     @property
     def course(self) -> CoursePage:
-        return self.get_parent().specific
+        parent = getattr(self, "_cached_parent_obj", None)
+        if not isinstance(parent, CoursePage):
+            # One query for the specific parent (get_parent().specific takes two).
+            parent = self._cached_parent_obj = CoursePage.objects.get(path=self.path[: -self.steplen])
+        return parent
 
     def serve(self, request, *args, **kwargs):
         course = self.course

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import routing
 from elearning.views.health import healthz
 from elearning.views.help import help_page
 from quizzes.urls import learner_urlpatterns
@@ -28,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("", include("schools.urls")),
     path("", include("certificates.urls")),
     path("", include(learner_urlpatterns)),
+    # Wagtail's pages, with each address's page looked up in the content cache (courses.routing).
+    re_path(r"^((?:[\w\-]+/)*)$", routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -145,6 +145,15 @@ else:
             "LOCATION": "django_cache",
         }
     }
+# Template fragments ({% cache %}) are keyed by the content version (courses.cache), which every
+# change of content replaces: each process keeps its own, with no round trip to Redis and no
+# fragment that could outlive a change.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Tasks ----------------------------------------------------------------------------------
