@@ -146,6 +146,24 @@ def _from_process(memo: _Memo, wanted: list[str], current: str) -> list[str]:
     return missing
 
 
+def lookup(request, key: str) -> Any:
+    """The entry `key` if it is stored under the current version, else None; nothing is built
+    or stored (for entries that only `store` writes)."""
+    memo = _memo(request)
+    if key in memo.entries:
+        return memo.entries[key]
+    current = version(request)
+    value = process_entries.get(key, current)
+    if value is _MISSING:
+        stored = cache.get(f"content:{key}")
+        if stored is None or stored[0] != current:
+            return None
+        value = stored[1]
+        process_entries.put(key, current, value)
+    memo.entries[key] = value
+    return value
+
+
 def store(request, key: str, value: Any) -> None:
     """Store an entry found some other way than by a builder (e.g. while serving), under the
     version this request read before it touched the database."""

@@ -31,8 +31,7 @@ def _route_key(request, path: str) -> str:
 
 def _cached_route(request, path: str):
     """The page at `path` from the cache, or None (not cached yet, or no longer live)."""
-    key = _route_key(request, path)
-    found = content_cache.fetch(request, {key: lambda: None})[key]
+    found = content_cache.lookup(request, _route_key(request, path))
     if found is None:
         return None
     site, model_label, page_id = found
