@@ -21,6 +21,7 @@ more once the page has fetched its own entries.
 
 from __future__ import annotations
 
+import copy
 import threading
 import uuid
 from collections import OrderedDict
@@ -144,6 +145,21 @@ def _from_process(memo: _Memo, wanted: list[str], current: str) -> list[str]:
         else:
             memo.entries[key] = value
     return missing
+
+
+def process_copy(request, key: str, build: Callable[[], Any]) -> Any:
+    """A model instance kept in this process under the current version, handed out as a shallow
+    copy with its own state, so that no request sees what another set on it. For objects that
+    only content changes (pages), never a learner's data."""
+    current = version(request)
+    original = process_entries.get(key, current)
+    if original is _MISSING:
+        original = build()
+        process_entries.put(key, current, original)
+    instance = original.__class__.__new__(original.__class__)
+    instance.__dict__.update(original.__dict__)
+    instance._state = copy.copy(original._state)
+    return instance
 
 
 def lookup(request, key: str) -> Any:

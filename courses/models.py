@@ -306,14 +306,25 @@ class LessonPage(CachedPageMixin, ProgressStep, Page):
 
     @property
     def course(self) -> CoursePage:
+        return self.course_for(None)
+
+    def course_for(self, request) -> CoursePage:
+        """The course this lesson is in, in one query (get_parent().specific takes two); while
+        serving a live page, from this process's copy under the content version, with none."""
         parent = getattr(self, "_cached_parent_obj", None)
         if not isinstance(parent, CoursePage):
-            # One query for the specific parent (get_parent().specific takes two).
-            parent = self._cached_parent_obj = CoursePage.objects.get(path=self.path[: -self.steplen])
+            path = self.path[: -self.steplen]
+            if request is not None and self.live and not getattr(request, "is_preview", False):
+                parent = content_cache.process_copy(
+                    request, f"course-object:{path}", lambda: CoursePage.objects.get(path=path)
+                )
+            else:
+                parent = CoursePage.objects.get(path=path)
+            self._cached_parent_obj = parent
         return parent
 
     def serve(self, request, *args, **kwargs):
-        course = self.course
+        course = self.course_for(request)
         denied = course.check_access(request)
         if denied:
             return denied
@@ -322,7 +333,7 @@ class LessonPage(CachedPageMixin, ProgressStep, Page):
         return super().serve(request, *args, course=course, **kwargs)
 
     def cached_entries(self, request):
-        course = self.course
+        course = self.course_for(request)
         return {**super().cached_entries(request), **course._outline_entry(request)}
 
     def body_segments(self) -> list[BodySegment]:
