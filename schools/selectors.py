@@ -4,16 +4,20 @@ dashboards run a fixed number of queries whatever the size of the class or schoo
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.utils import timezone, translation
 
-from accounts.models import User
+from accounts.models import PupilCredential, User
 from courses import cache as content_cache
 from courses.models import CoursePage
 from courses.outline import CourseLink, course_links
@@ -22,7 +26,7 @@ from progress.models import StepRecord
 from progress.selectors import ContainerProgress, group_progress, many_steps_progress, steps_by_container
 from quizzes.models import QuizAnswer, QuizAttempt, QuizPage
 
-from .models import Classroom, CourseAssignment, Membership, MembershipRole, School
+from .models import Classroom, ConsentEvent, CourseAssignment, Membership, MembershipRole, School
 
 # A quiz failed this many times (and not passed since) means the pupil needs help; so does no
 # progress at all this many days after the due date.
@@ -451,3 +455,63 @@ def pupil_modules(*, pupil, request=None) -> list[MyModule]:
     modules = [(links[key], due_on) for _id, key, due_on in assignments if key in links]
     progress = many_steps_progress(learner=pupil, steps_of={i: link.steps for i, (link, _due) in enumerate(modules)})
     return [MyModule(course=link, due_on=due_on, progress=progress[i]) for i, (link, due_on) in enumerate(modules)]
+
+
+# --- The class dashboard's fragment ---------------------------------------------------------
+# The dashboard is nine queries and a grid to draw; a class is looked at far more often than its
+# pupils change anything, so the drawn dashboard is kept (in each process, see
+# CACHES["template_fragments"]) under a key that changes with anything it shows. The key is read
+# in one query of aggregates over the class's own rows, plus the content version (course and
+# question texts), the language and the day (what is overdue), plus a version of the class that
+# the services below replace for changes no aggregate sees (a renamed pupil, a new due date).
+
+CLASS_VERSION_KEY = "class-dashboard-version:{}"
+
+
+def _fingerprint_sql() -> str:
+    """One query of aggregates over the class's rows (raw SQL: composing it with the ORM cost more
+    than running it). Tables are named from the models."""
+    membership, records, attempts = Membership._meta.db_table, StepRecord._meta.db_table, QuizAttempt._meta.db_table
+    credentials, consent = PupilCredential._meta.db_table, ConsentEvent._meta.db_table
+    assignments = CourseAssignment._meta.db_table
+    pupils = f"SELECT user_id FROM {membership} WHERE classroom_id = %(classroom)s AND role = %(pupil)s"
+    return (
+        "SELECT "
+        f"(SELECT COUNT(*) FROM {membership} WHERE classroom_id = %(classroom)s AND role = %(pupil)s), "
+        f"(SELECT MAX(id) FROM {membership} WHERE classroom_id = %(classroom)s AND role = %(pupil)s), "
+        f"(SELECT COUNT(*) FROM {records} WHERE learner_id IN ({pupils})), "
+        f"(SELECT MAX(updated_at) FROM {records} WHERE learner_id IN ({pupils})), "
+        f"(SELECT COUNT(*) FROM {attempts} WHERE learner_id IN ({pupils})), "
+        f"(SELECT MAX(id) FROM {attempts} WHERE learner_id IN ({pupils})), "
+        f"(SELECT COUNT(locked_at) FROM {credentials} WHERE user_id IN ({pupils})), "
+        f"(SELECT MAX(locked_at) FROM {credentials} WHERE user_id IN ({pupils})), "
+        f"(SELECT MAX(id) FROM {consent} WHERE pupil_id IN ({pupils})), "
+        f"(SELECT COUNT(*) FROM {assignments} WHERE classroom_id = %(classroom)s), "
+        f"(SELECT MAX(id) FROM {assignments} WHERE classroom_id = %(classroom)s)"
+    )
+
+
+def class_dashboard_key(*, classroom: Classroom, request=None) -> str:
+    """A key that changes whenever the class's dashboard would show something else."""
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), {"classroom": classroom.pk, "pupil": MembershipRole.PUPIL.value})
+        row = cursor.fetchone()
+    parts = [
+        str(classroom.pk),
+        repr(row),
+        class_version(classroom),
+        content_cache.version(request),
+        translation.get_language() or "vi",
+        timezone.localdate().isoformat(),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def class_version(classroom: Classroom) -> str:
+    key = CLASS_VERSION_KEY.format(classroom.pk)
+    value = cache.get(key)
+    if value is None:
+        value = uuid.uuid4().hex
+        if not cache.add(key, value, None):
+            value = cache.get(key) or value
+    return value

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from progress.models import StepRecord
 from quizzes import services as quiz_services
 from quizzes.models import QuizAttempt
 
+from . import selectors
 from .models import (
     CLASS_CODE_LENGTH,
     JOIN_CODE_LENGTH,
@@ -34,6 +36,14 @@ from .roster import RosterPlan, plan_from_text
 
 class SchoolError(Exception):
     """A request that cannot be carried out; the message says why and what to do."""
+
+
+def class_dashboard_changed(classroom: Classroom) -> None:
+    """The class's drawn dashboard is out of date in a way its aggregates do not show (see
+    selectors.class_dashboard_key): now, and again after the commit."""
+    key = selectors.CLASS_VERSION_KEY.format(classroom.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def _free_code(model, field: str, length: int) -> str:
@@ -209,6 +219,7 @@ def pupil_rename(*, pupil: User, classroom: Classroom, name: str) -> None:
     if not plan.ok:
         raise SchoolError(" ".join(plan.rows[0].errors))
     User.objects.filter(pk=pupil.pk).update(display_name=plan.rows[0].name)
+    class_dashboard_changed(classroom)
 
 
 def class_unlock_all(*, classroom: Classroom) -> int:
@@ -300,6 +311,7 @@ def course_assign(*, classroom: Classroom, course: CoursePage, due_on: date | No
     if existing:
         existing.due_on, existing.visible = due_on, True
         existing.save(update_fields=["due_on", "visible"])
+        class_dashboard_changed(classroom)
         return existing
     return CourseAssignment.objects.create(classroom=classroom, course=course, due_on=due_on, assigned_by=by)
 
@@ -308,3 +320,4 @@ def course_assign(*, classroom: Classroom, course: CoursePage, due_on: date | No
 def course_unassign(*, assignment: CourseAssignment) -> None:
     """Take a course off the list; pupils' progress in it is kept."""
     assignment.delete()
+    class_dashboard_changed(assignment.classroom)

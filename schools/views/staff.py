@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -221,8 +222,14 @@ def classroom_archive(request, classroom_id: int):
 def classroom_detail(request, classroom_id: int):
     """The class dashboard: pupils x assigned modules."""
     classroom = selectors.classroom_for_staff(user=request.user, classroom_id=classroom_id)
-    dashboard = selectors.class_dashboard(classroom=classroom)
-    return render(request, "schools/classroom_detail.html", {"classroom": classroom, "dashboard": dashboard})
+    # Built only when the drawn dashboard under this key is not kept already.
+    dashboard = SimpleLazyObject(lambda: selectors.class_dashboard(classroom=classroom))
+    context = {
+        "classroom": classroom,
+        "dashboard": dashboard,
+        "dashboard_key": selectors.class_dashboard_key(classroom=classroom, request=request),
+    }
+    return render(request, "schools/classroom_detail.html", context)
 
 
 @staff_required
