@@ -10,8 +10,9 @@ does the rest unchanged (hooks, view restrictions, the page's own `serve`), beca
 is handed over where Wagtail keeps it for the request (`request._wagtail_route_for_request` and
 `request._wagtail_site`, which `route_for_request` and `Site.find_for_request` read first).
 
-Only a plain page address is cached (no sub-route of a routable page), and only once Wagtail's own
-routing found a live page there; an unknown address is never cached, so it cannot fill the cache.
+Only a page's own address is cached (a routable page's sub-routes are found by Wagtail each time,
+from the page's own `route`), and only once Wagtail's routing found a live page there; an unknown
+address is never cached, so it cannot fill the cache.
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ def _cached_route(request, path: str):
 
 
 def _remember(request, path: str, route_result) -> None:
-    page, args, kwargs = route_result
-    if args or kwargs:
-        return
+    page = route_result[0]
+    if not page.url_path.endswith("/" + path if path else "/"):
+        return  # a sub-route of a routable page: Wagtail's routing finds it each time
     site = Site.find_for_request(request)
     key = _route_key(request, path)
     content_cache.store(request, key, (site, page._meta.label_lower, page.pk))
