@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from courses import cache as content_cache
 from courses.models import LessonPage
-from progress import selectors as progress_selectors
 from progress.services import ProgressNotRecorded
 
 from .. import selectors, services
@@ -98,33 +98,36 @@ def _display(quiz, questions: list[dict], posted=None) -> list[dict]:
     return items
 
 
-def _page_context(quiz, course) -> dict:
+def _page_context(request, quiz, course) -> dict:
     """What both the quiz and its result pages show around the quiz. A quiz of a module with
     sensitive lessons (grooming, sexual images) keeps their quick-exit button."""
+    key = f"sensitive:{course.pk}"
+    sensitive = content_cache.fetch(
+        request, {key: lambda: LessonPage.objects.child_of(course).live().filter(sensitive=True).exists()}
+    )[key]
     return {
         "page": quiz,
         "self": quiz,
         "course": course,
         "for_children": course.audience == "pupil",
-        "sensitive": LessonPage.objects.child_of(course).live().filter(sensitive=True).exists(),
+        "sensitive": sensitive,
         "quick_exit_url": settings.QUICK_EXIT_URL,
     }
 
 
 def _quiz_context(request, quiz, course) -> dict:
-    progress = progress_selectors.container_progress(learner=request.user, container=course)
-    pages = [step.page for step in progress.steps]
-    position = next((i for i, p in enumerate(pages) if p.pk == quiz.pk), 0)
+    # The course's steps from its cached outline (courses.cache), not the page tree.
+    outline = course.outline(request)
     return {
-        **_page_context(quiz, course),
-        "progress": progress,
-        "step_number": position + 1,
+        **_page_context(request, quiz, course),
+        "step_total": len(outline.steps),
+        "step_number": (outline.position(quiz.pk) or 0) + 1,
         "saves": request.user.is_authenticated and request.user.may_store_learning_data,
     }
 
 
 def take_quiz(request, quiz):
-    course = quiz.course
+    course = quiz.course_for(request)
     denied = course.check_access(request)
     if denied:
         return denied
@@ -182,14 +185,14 @@ def _result_context(quiz, questions, answers, result: Grade, pass_mark: int) -> 
 
 
 def attempt_result(request, quiz, attempt_id: int):
-    course = quiz.course
+    course = quiz.course_for(request)
     denied = course.check_access(request)
     if denied:
         return denied
     attempt = selectors.attempt_for_learner(learner=request.user, quiz=quiz, attempt_id=attempt_id)
     # Graded again from the attempt's own snapshot: the same score, whatever became of the quiz.
     result = grade(attempt.questions, attempt.answers)
-    context = _page_context(quiz, course)
+    context = _page_context(request, quiz, course)
     context.update(_result_context(quiz, attempt.questions, attempt.answers, result, attempt.pass_mark_percent))
     context["attempt"] = attempt
     return TemplateResponse(request, "quizzes/quiz_result.html", context)
