@@ -156,11 +156,14 @@ def assignment_in_classroom(*, classroom: Classroom, assignment_id: int) -> Cour
     return assignment
 
 
-def classroom_of_pupil(pupil) -> Classroom | None:
-    membership = (
-        Membership.objects.filter(user=pupil, role=MembershipRole.PUPIL).select_related("classroom__school").first()
-    )
-    return membership.classroom if membership else None
+def classroom_of_pupil(pupil, *, with_school: bool = True) -> Classroom | None:
+    if with_school:
+        return (
+            Classroom.objects.select_related("school")
+            .filter(memberships__user=pupil, memberships__role=MembershipRole.PUPIL)
+            .first()
+        )
+    return Classroom.objects.filter(memberships__user=pupil, memberships__role=MembershipRole.PUPIL).first()
 
 
 # --- Courses in the reader's language ---------------------------------------------------------
@@ -431,19 +434,24 @@ def _module_links(course_ids: list[int], request) -> dict:
     return {link.translation_key: link for link in course_links(local.values(), by_path, request)}
 
 
-def pupil_modules(*, pupil, request=None) -> list[MyModule]:
+def pupil_modules(*, pupil, request=None, classroom: Classroom | None = None) -> list[MyModule]:
     """The modules assigned to the pupil's class, in the pupil's language, with progress: the
     assignments and the pupil's records are read per request; the courses and their steps come
-    from the content cache when a request is given."""
+    from the content cache when a request is given. Pass the pupil's `classroom` when it is read
+    already (classroom_of_pupil): one join fewer."""
     if not pupil.is_authenticated or not pupil.is_pupil:
         return []
-    assignments = list(
-        CourseAssignment.objects.filter(
+    if classroom is not None:
+        assigned = CourseAssignment.objects.filter(classroom=classroom, visible=True) if classroom.active else None
+    else:
+        assigned = CourseAssignment.objects.filter(
             classroom__memberships__user=pupil,
             classroom__memberships__role=MembershipRole.PUPIL,
             classroom__active=True,
             visible=True,
-        ).values_list("course_id", "course__translation_key", "due_on")
+        )
+    assignments = (
+        [] if assigned is None else list(assigned.values_list("course_id", "course__translation_key", "due_on"))
     )
     course_ids = sorted({course_id for course_id, _key, _due in assignments})
     if request is None:
