@@ -434,25 +434,36 @@ def _module_links(course_ids: list[int], request) -> dict:
     return {link.translation_key: link for link in course_links(local.values(), by_path, request)}
 
 
-def pupil_modules(*, pupil, request=None, classroom: Classroom | None = None) -> list[MyModule]:
-    """The modules assigned to the pupil's class, in the pupil's language, with progress: the
-    assignments and the pupil's records are read per request; the courses and their steps come
-    from the content cache when a request is given. Pass the pupil's `classroom` when it is read
-    already (classroom_of_pupil): one join fewer."""
-    if not pupil.is_authenticated or not pupil.is_pupil:
-        return []
-    if classroom is not None:
-        assigned = CourseAssignment.objects.filter(classroom=classroom, visible=True) if classroom.active else None
-    else:
-        assigned = CourseAssignment.objects.filter(
+def pupil_class_and_modules(*, pupil, request=None) -> tuple[str, list[MyModule]]:
+    """The name of the pupil's class and its modules (`pupil_modules`): the class is read with the
+    assignments, in the same query, unless it has none."""
+    rows = _assignments_of(pupil, with_class=True)
+    name = rows[0][3] if rows else getattr(classroom_of_pupil(pupil, with_school=False), "name", "")
+    return name, _modules(pupil, request, [row[:3] for row in rows])
+
+
+def _assignments_of(pupil, *, with_class: bool = False) -> list[tuple]:
+    fields = ["course_id", "course__translation_key", "due_on"] + (["classroom__name"] if with_class else [])
+    return list(
+        CourseAssignment.objects.filter(
             classroom__memberships__user=pupil,
             classroom__memberships__role=MembershipRole.PUPIL,
             classroom__active=True,
             visible=True,
-        )
-    assignments = (
-        [] if assigned is None else list(assigned.values_list("course_id", "course__translation_key", "due_on"))
+        ).values_list(*fields)
     )
+
+
+def pupil_modules(*, pupil, request=None) -> list[MyModule]:
+    """The modules assigned to the pupil's class, in the pupil's language, with progress: the
+    assignments and the pupil's records are read per request; the courses and their steps come
+    from the content cache when a request is given."""
+    if not pupil.is_authenticated or not pupil.is_pupil:
+        return []
+    return _modules(pupil, request, _assignments_of(pupil))
+
+
+def _modules(pupil, request, assignments: list[tuple]) -> list[MyModule]:
     course_ids = sorted({course_id for course_id, _key, _due in assignments})
     if request is None:
         links = _module_links(course_ids, None)

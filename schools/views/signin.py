@@ -131,6 +131,5 @@ def my_modules(request):
         return redirect("schools:signin")
     if not request.user.is_pupil:
         return redirect("schools:staff_home")
-    classroom = selectors.classroom_of_pupil(request.user, with_school=False)
-    modules = selectors.pupil_modules(pupil=request.user, request=request, classroom=classroom)
-    return render(request, "schools/my_modules.html", {"modules": modules, "classroom": classroom})
+    class_name, modules = selectors.pupil_class_and_modules(pupil=request.user, request=request)
+    return render(request, "schools/my_modules.html", {"modules": modules, "class_name": class_name})
