@@ -156,9 +156,16 @@ def process_copy(request, key: str, build: Callable[[], Any]) -> Any:
     if original is _MISSING:
         original = build()
         process_entries.put(key, current, original)
+    return instance_copy(original)
+
+
+def instance_copy(original):
+    """A shallow copy of a model instance with its own state and related-object cache (as
+    Django's own pickling makes), so that what one request caches on it stays its own."""
     instance = original.__class__.__new__(original.__class__)
     instance.__dict__.update(original.__dict__)
     instance._state = copy.copy(original._state)
+    instance._state.fields_cache = dict(original._state.fields_cache)
     return instance
 
 

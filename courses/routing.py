@@ -40,7 +40,7 @@ def _cached_route(request, path: str):
     page = model.objects.filter(pk=page_id).first()
     if page is None:
         return None
-    request._wagtail_site = site
+    request._wagtail_site = content_cache.instance_copy(site)
     try:
         # A live check, and the page's own preparations (courses.pages.CachedPageMixin).
         return page.route(request, [])

@@ -58,3 +58,16 @@ def test_unknown_addresses_are_not_cached(client, lessons):
     content_cache.process_entries.clear()
     assert client.get("/vi/khong-co/trang-nay/").status_code == 404
     assert not [key for key in content_cache.process_entries.entries if key.startswith("route:")]
+
+
+@pytest.mark.django_db
+def test_a_kept_page_is_handed_out_as_a_copy_per_request(rf, course):
+    from courses.models import CoursePage
+
+    first_request, second_request = rf.get("/"), rf.get("/")
+    first = content_cache.process_copy(first_request, "test-course", lambda: CoursePage.objects.get(pk=course.pk))
+    first.per_request_note = "only mine"
+    first._state.fields_cache["owner"] = "only mine"
+    second = content_cache.process_copy(second_request, "test-course", lambda: pytest.fail("built twice"))
+    assert second.pk == course.pk and second is not first
+    assert not hasattr(second, "per_request_note") and "owner" not in second._state.fields_cache
