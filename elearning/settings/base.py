@@ -158,7 +158,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Tasks ----------------------------------------------------------------------------------
 # "immediate" runs a task in the request that enqueues it; "rq" hands it to RQ workers on Redis
-# (`python manage.py rqworker --job-class django_tasks_rq.Job default`).
+# (`python manage.py taskworker`).
 TASKS_BACKEND = env("TASKS_BACKEND", default="immediate")
 TASK_QUEUES = ["interactive", "default"]
 if TASKS_BACKEND == "rq":
