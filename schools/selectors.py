@@ -426,24 +426,26 @@ class MyModule:
 
 
 def _module_links(course_ids: list[int], request) -> dict:
-    """The assigned courses in the reader's language, as links with their steps, by translation
-    key (the same for every pupil of every class with these modules, so cached)."""
-    courses = CoursePage.objects.filter(pk__in=course_ids).defer_streamfields()
+    """The assigned courses in the reader's language, as links with their steps, by the id of
+    the course page assigned (the same for every pupil of every class with these modules, so
+    cached)."""
+    courses = list(CoursePage.objects.filter(pk__in=course_ids).defer_streamfields())
     local = localised_courses(courses)
     _steps, by_path = steps_by_container(list(local.values()))
-    return {link.translation_key: link for link in course_links(local.values(), by_path, request)}
+    by_key = {link.translation_key: link for link in course_links(local.values(), by_path, request)}
+    return {course.pk: by_key[course.translation_key] for course in courses if course.translation_key in by_key}
 
 
 def pupil_class_and_modules(*, pupil, request=None) -> tuple[str, list[MyModule]]:
     """The name of the pupil's class and its modules (`pupil_modules`): the class is read with the
     assignments, in the same query, unless it has none."""
     rows = _assignments_of(pupil, with_class=True)
-    name = rows[0][3] if rows else getattr(classroom_of_pupil(pupil, with_school=False), "name", "")
-    return name, _modules(pupil, request, [row[:3] for row in rows])
+    name = rows[0][2] if rows else getattr(classroom_of_pupil(pupil, with_school=False), "name", "")
+    return name, _modules(pupil, request, [row[:2] for row in rows])
 
 
 def _assignments_of(pupil, *, with_class: bool = False) -> list[tuple]:
-    fields = ["course_id", "course__translation_key", "due_on"] + (["classroom__name"] if with_class else [])
+    fields = ["course_id", "due_on"] + (["classroom__name"] if with_class else [])
     return list(
         CourseAssignment.objects.filter(
             classroom__memberships__user=pupil,
@@ -464,14 +466,14 @@ def pupil_modules(*, pupil, request=None) -> list[MyModule]:
 
 
 def _modules(pupil, request, assignments: list[tuple]) -> list[MyModule]:
-    course_ids = sorted({course_id for course_id, _key, _due in assignments})
+    course_ids = sorted({course_id for course_id, _due in assignments})
     if request is None:
         links = _module_links(course_ids, None)
     else:
-        key = f"modules:{request_key(request)}:{','.join(map(str, course_ids))}"
+        key = f"modules-by-id:{request_key(request)}:{','.join(map(str, course_ids))}"
         links = content_cache.fetch(request, {key: lambda: _module_links(course_ids, request)})[key]
     # A course unpublished since it was assigned is left out rather than linked to a 404.
-    modules = [(links[key], due_on) for _id, key, due_on in assignments if key in links]
+    modules = [(links[course_id], due_on) for course_id, due_on in assignments if course_id in links]
     progress = many_steps_progress(learner=pupil, steps_of={i: link.steps for i, (link, _due) in enumerate(modules)})
     return [MyModule(course=link, due_on=due_on, progress=progress[i]) for i, (link, due_on) in enumerate(modules)]
 
