@@ -32,6 +32,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "content:version"
+# The version lives this long, then a new one is drawn: a bump lost in an outage of the cache
+# (written by a process that then ended before it could retry) heals by itself within it.
+VERSION_TIMEOUT = 10 * 60
 # Entries of an old version are never read again; they only wait to expire.
 TIMEOUT = 60 * 60 * 24
 
@@ -64,7 +67,7 @@ def _memo(request) -> _Memo:
 
 def _new_version() -> str:
     version = uuid.uuid4().hex
-    if cache.add(VERSION_KEY, version, None):
+    if cache.add(VERSION_KEY, version, VERSION_TIMEOUT):
         return version
     return cache.get(VERSION_KEY) or version
 
@@ -215,7 +218,7 @@ def prefetch(request, builders: dict[str, Callable[[], Any]]) -> dict[str, Any]:
 
 
 def _set_new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    cache.set(VERSION_KEY, uuid.uuid4().hex, VERSION_TIMEOUT)
 
 
 def bump(**kwargs) -> None:

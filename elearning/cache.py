@@ -63,24 +63,31 @@ class ResilientRedisCache(RedisCache):
         return time.monotonic() >= self._down_until
 
     def _recovered(self) -> None:
+        """After an outage: first delete what could not be written meanwhile, and only then say
+        Redis is back. Every thread that finds the cache down comes here before its own call, so
+        none reads a key whose deletion is still pending."""
         with self._lock:
-            if not self._down:
-                return
-            self._down = False
-            pending, self._pending = self._pending, set()
-            overflow, self._pending_overflow = self._pending_overflow, False
+            pending = set(self._pending)
+            overflow = self._pending_overflow
         try:
             if overflow:
                 # More writes were lost than we could remember: nothing cached can be trusted.
                 self._delete_own_keys()
             elif pending:
                 self._cache.delete_many(list(pending))
+            else:
+                self._cache.get_client().ping()
         except UNAVAILABLE as error:
-            with self._lock:
-                self._pending |= pending
-                self._pending_overflow |= overflow
             self._failed(error)
             return
+        with self._lock:
+            if not self._down:
+                return  # another thread got there first
+            self._pending -= pending
+            if overflow:
+                self._pending.clear()
+                self._pending_overflow = False
+            self._down = False
         logger.warning("The cache (Redis) answers again; %d keys written during the outage were dropped.", len(pending))
 
     def _forget_later(self, keys) -> None:
@@ -114,7 +121,6 @@ class ResilientRedisCache(RedisCache):
             self._failed(error)
             return False
         if self._down:
-            self._down_until = 0.0
             self._recovered()
         return not self._down
 

@@ -52,7 +52,10 @@ class Response:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self):
-        return json.loads(self.body)
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return {}
 
 
 class Browser:
@@ -77,6 +80,9 @@ class Browser:
                 return Response(response.status, response.url, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
             return Response(error.code, error.url, dict(error.headers), error.read())
+        except (urllib.error.URLError, OSError) as error:
+            # No answer at all (refused, reset, timed out): a failed check, not a crashed walk.
+            return Response(0, self.absolute(url), {}, str(error).encode())
 
     def get(self, url: str, **kwargs) -> Response:
         return self.request(url, **kwargs)

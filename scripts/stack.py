@@ -305,6 +305,7 @@ class Stack:
                     process.wait(20)
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(10)
         self.redis_stop()
         if not self.external_database_url and (self.pg_data / "postmaster.pid").exists():
             with contextlib.suppress(subprocess.CalledProcessError):
@@ -330,6 +331,8 @@ def main() -> int:
     parser.add_argument("--database-url", help="an existing, empty PostgreSQL database instead of a new cluster")
     parser.add_argument("--keep", action="store_true", help="keep the stack's folder (logs) afterwards")
     args = parser.parse_args()
+    # A cancelled CI run sends SIGTERM: leave through `with`, so that every server is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     stack = Stack(web_workers=args.workers, database_url=args.database_url, keep=args.keep)
     with stack:

@@ -165,13 +165,13 @@ if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise environ.ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    # A Redis host that does not answer fails an enqueue in half a second (the callers then
-    # fall back: elearning.mail sends in the request, a certificate's PDF is drawn on download).
-    # Only the connect timeout: a worker's blocking wait for jobs must not time out.
+    # A Redis host that does not answer fails an enqueue within seconds (the callers then fall
+    # back: elearning.mail sends in the request, a certificate's PDF is drawn on download). RQ's
+    # worker raises its own socket timeout above its blocking wait for jobs.
     _separator = "&" if "?" in REDIS_URL else "?"
     # "interactive": what someone is waiting for (a certificate's PDF, an e-mail); workers take
     # it before "default" (search indexing and other bulk work), see `manage.py taskworker`.
-    _queue = {"URL": f"{REDIS_URL}{_separator}socket_connect_timeout=0.5", "DEFAULT_TIMEOUT": 600}
+    _queue = {"URL": f"{REDIS_URL}{_separator}socket_connect_timeout=0.5&socket_timeout=5", "DEFAULT_TIMEOUT": 600}
     RQ_QUEUES = dict.fromkeys(TASK_QUEUES, _queue)
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 elif TASKS_BACKEND == "immediate":

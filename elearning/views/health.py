@@ -14,10 +14,10 @@ reasons stay in the log, not in the public response.
 import logging
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def _database_answers() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError as error:
+    except (DatabaseError, InterfaceError) as error:
         logger.warning("Health check: the database did not answer (%s).", error.__class__.__name__)
         return False
     return True
@@ -46,7 +46,7 @@ def _cache_answers() -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     database = _database_answers()
     cache_ok = _cache_answers()

@@ -231,3 +231,13 @@ def test_a_refused_page_is_logged_without_a_traceback():
     record.status_code = 403
     DatabaseUnavailableFilter().filter(record)
     assert record.exc_info is None
+
+
+def test_an_outage_is_logged_once_however_often_redis_is_tried_again(caplog):
+    cache = resilient_cache(f"redis://127.0.0.1:{closed_port()}/0")
+    with caplog.at_level(logging.WARNING, logger="elearning.cache"):
+        for _ in range(3):
+            cache.get("x")
+            cache._down_until = 0.0  # the pause is over: the next call tries Redis again
+    messages = [record.getMessage() for record in caplog.records if record.name == "elearning.cache"]
+    assert len(messages) == 1 and "does not answer" in messages[0]
