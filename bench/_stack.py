@@ -219,3 +219,10 @@ def wait_for_tasks(stack: Stack, timeout: float = 300) -> int:
             raise RuntimeError(f"the task queue did not drain within {timeout:.0f} s ({queue.count} left)")
         time.sleep(0.5)
     return waiting
+
+
+def fail(stack: Stack, error: RuntimeError) -> SystemExit:
+    """What a benchmark raises when a check failed: the stack's tracebacks first, then the error."""
+    for traceback in stack.tracebacks():
+        print(f"traceback in the stack's logs:\n{traceback}", file=sys.stderr)
+    return SystemExit(f"ERROR {error}")

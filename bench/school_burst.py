@@ -444,9 +444,7 @@ def main() -> int:
         try:
             return run(stack, args)
         except RuntimeError as error:
-            for traceback in stack.tracebacks():
-                print(f"traceback in the stack's logs:\n{traceback}", file=sys.stderr)
-            raise SystemExit(f"ERROR {error}") from error
+            raise _stack.fail(stack, error) from error
         finally:
             if args.keep:
                 print(f"kept: {stack.root}")

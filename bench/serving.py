@@ -330,9 +330,7 @@ def main() -> int:
                         baseline = Page("bare", "/", 0, "", ["Welcome to your new Wagtail site"])
                         return measure(args, stack, bare_url, baseline, pages, script)
                 except RuntimeError as error:
-                    for traceback in stack.tracebacks():
-                        print(f"traceback in the stack's logs:\n{traceback}", file=sys.stderr)
-                    raise SystemExit(f"ERROR {error}") from error
+                    raise _stack.fail(stack, error) from error
     finally:
         if args.keep:
             print(f"kept: {stack.root} and {folder}")

@@ -271,6 +271,23 @@ class BodySegment:
         return [self.body[i] for i in self.indices]
 
 
+def course_of(step: Page, request) -> CoursePage:
+    """The course a step (a lesson, a quiz) is in, in one query (get_parent().specific takes two);
+    while serving a live step, this process's copy under the content version (courses.cache),
+    with none. Remembered on the step, as Wagtail's own get_parent does."""
+    parent = getattr(step, "_cached_parent_obj", None)
+    if not isinstance(parent, CoursePage):
+        path = step.path[: -step.steplen]
+        if request is not None and step.live and not getattr(request, "is_preview", False):
+            parent = content_cache.process_copy(
+                request, f"course-object:{path}", lambda: CoursePage.objects.get(path=path)
+            )
+        else:
+            parent = CoursePage.objects.get(path=path)
+        step._cached_parent_obj = parent
+    return parent
+
+
 class LessonPage(CachedPageMixin, ProgressStep, Page):
     """One lesson: a few minutes of reading, pictures and "what would you do?" choices. The
     learner presses "I've finished" at the end to complete it."""
@@ -309,19 +326,7 @@ class LessonPage(CachedPageMixin, ProgressStep, Page):
         return self.course_for(None)
 
     def course_for(self, request) -> CoursePage:
-        """The course this lesson is in, in one query (get_parent().specific takes two); while
-        serving a live page, from this process's copy under the content version, with none."""
-        parent = getattr(self, "_cached_parent_obj", None)
-        if not isinstance(parent, CoursePage):
-            path = self.path[: -self.steplen]
-            if request is not None and self.live and not getattr(request, "is_preview", False):
-                parent = content_cache.process_copy(
-                    request, f"course-object:{path}", lambda: CoursePage.objects.get(path=path)
-                )
-            else:
-                parent = CoursePage.objects.get(path=path)
-            self._cached_parent_obj = parent
-        return parent
+        return course_of(self, request)
 
     def serve(self, request, *args, **kwargs):
         course = self.course_for(request)

@@ -33,11 +33,17 @@ def database_unavailable(error: BaseException | None) -> bool:
     )
 
 
+def as_warning_line(record: logging.LogRecord, message: str, *args) -> None:
+    """Turn `record` into one warning line, without its traceback: for an outage, which every
+    request logs while it lasts and whose traceback would say nothing new each time."""
+    record.exc_info = record.exc_text = None
+    record.levelno, record.levelname = logging.WARNING, "WARNING"
+    record.msg, record.args = message, args
+
+
 class DatabaseUnavailableFilter(logging.Filter):
     """On `django.request`: a 4xx is logged without its traceback, and a request that failed
-    because the database was away is logged as
-    one warning line, not as an error with a traceback (the outage is one event, logged by every
-    request while it lasts; a traceback would say nothing new each time)."""
+    because the database was away is logged as one warning line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "status_code", 500) < 500:
@@ -46,10 +52,7 @@ class DatabaseUnavailableFilter(logging.Filter):
             return True
         error = record.exc_info[1] if record.exc_info else None
         if database_unavailable(error):
-            record.exc_info = None
-            record.exc_text = None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-            request = getattr(record, "request", None)
-            record.msg = "Database unavailable, answered 503: %s (%s)"
-            record.args = (getattr(request, "path", "?"), (str(error).strip().splitlines() or [""])[0])
+            path = getattr(getattr(record, "request", None), "path", "?")
+            first_line = (str(error).strip().splitlines() or [""])[0]
+            as_warning_line(record, "Database unavailable, answered 503: %s (%s)", path, first_line)
         return True

@@ -79,22 +79,9 @@ class QuizPage(RoutablePageMixin, ProgressStep, Page):
         return self.course_for(None)
 
     def course_for(self, request):
-        """The course this quiz is in, in one query; while serving a live quiz, from this
-        process's copy under the content version (courses.cache), with none."""
-        from courses import cache as content_cache
-        from courses.models import CoursePage
+        from courses.models import course_of
 
-        parent = getattr(self, "_cached_parent_obj", None)
-        if not isinstance(parent, CoursePage):
-            path = self.path[: -self.steplen]
-            if request is not None and self.live and not getattr(request, "is_preview", False):
-                parent = content_cache.process_copy(
-                    request, f"course-object:{path}", lambda: CoursePage.objects.get(path=path)
-                )
-            else:
-                parent = CoursePage.objects.get(path=path)
-            self._cached_parent_obj = parent
-        return parent
+        return course_of(self, request)
 
     @path("")
     def take(self, request):

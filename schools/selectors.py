@@ -4,6 +4,7 @@ dashboards run a fixed number of queries whatever the size of the class or schoo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 import uuid
@@ -489,6 +490,7 @@ def _modules(pupil, request, assignments: list[tuple]) -> list[MyModule]:
 CLASS_VERSION_KEY = "class-dashboard-version:{}"
 
 
+@functools.cache
 def _fingerprint_sql() -> str:
     """One query of aggregates over the class's rows (raw SQL: composing it with the ORM cost more
     than running it). Tables are named from the models."""

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from accounts import credentials
@@ -5,6 +7,20 @@ from schools import services
 from schools.roster import plan_from_text
 from tests.factories import AdultFactory
 from tests.quizzes.conftest import en_quiz, quiz  # noqa: F401  (the fixture module's quiz, for these tests too)
+
+
+def consent_all(pupils, by) -> None:
+    """Paper consent slips (pupil and parent) recorded for each pupil, as a teacher does."""
+    for pupil in pupils:
+        services.consent_record(
+            pupil=pupil,
+            pupil_assent=True,
+            guardian_consent=True,
+            method="paper",
+            given_on=datetime.date(2026, 11, 1),
+            by=by,
+        )
+        pupil.refresh_from_db()
 
 
 @pytest.fixture

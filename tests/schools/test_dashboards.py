@@ -19,19 +19,7 @@ from quizzes.demo import simulated_answers
 from quizzes.services import attempt_submit, questions_of
 from schools import selectors, services
 from schools.roster import plan_from_text
-
-
-def _consent_all(pupils, by):
-    for pupil in pupils:
-        services.consent_record(
-            pupil=pupil,
-            pupil_assent=True,
-            guardian_consent=True,
-            method="paper",
-            given_on=datetime.date(2026, 11, 1),
-            by=by,
-        )
-        pupil.refresh_from_db()
+from tests.schools.conftest import consent_all
 
 
 def _attempt(pupil, quiz, skill):
@@ -46,7 +34,7 @@ def assigned(classroom, course, leader, quiz):
 
 def test_grid_shows_each_pupils_status(classroom, pupils, leader, lessons, quiz, assigned):
     an, binh, _chau = pupils
-    _consent_all([an, binh], leader)
+    consent_all([an, binh], leader)
     for lesson in lessons:
         step_complete(learner=an, page=lesson)
     _attempt(an, quiz, skill=1.0)
@@ -66,7 +54,7 @@ def test_grid_shows_each_pupils_status(classroom, pupils, leader, lessons, quiz,
 
 
 def test_no_progress_a_week_after_the_due_date_needs_help(classroom, pupils, leader, course, quiz):
-    _consent_all(pupils, leader)
+    consent_all(pupils, leader)
     services.course_assign(
         classroom=classroom, course=course, due_on=timezone.localdate() - datetime.timedelta(days=8), by=leader
     )
@@ -75,7 +63,7 @@ def test_no_progress_a_week_after_the_due_date_needs_help(classroom, pupils, lea
 
 
 def test_hardest_questions_are_the_least_often_right(classroom, pupils, leader, quiz, assigned):
-    _consent_all(pupils, leader)
+    consent_all(pupils, leader)
     for pupil, skill in zip(pupils, (1.0, 0.5, 0.0), strict=True):
         _attempt(pupil, quiz, skill)
     hardest = selectors.class_dashboard(classroom=classroom).columns[0].hardest
@@ -86,7 +74,7 @@ def test_hardest_questions_are_the_least_often_right(classroom, pupils, leader, 
 
 
 def test_class_dashboard_queries_do_not_grow_with_the_class(client, classroom, pupils, leader, lessons, quiz, assigned):
-    _consent_all(pupils, leader)
+    consent_all(pupils, leader)
     _attempt(pupils[0], quiz, 0.5)
     client.force_login(leader)
     url = reverse("schools:classroom_detail", args=[classroom.pk])
@@ -97,7 +85,7 @@ def test_class_dashboard_queries_do_not_grow_with_the_class(client, classroom, p
     more = services.roster_import(
         classroom=classroom, plan=plan_from_text("\n".join(f"Học sinh {i}" for i in range(30)), existing_names=set())
     )
-    _consent_all(more, leader)
+    consent_all(more, leader)
     for pupil in more[:10]:
         step_complete(learner=pupil, page=lessons[0])
         _attempt(pupil, quiz, 0.5)
@@ -109,7 +97,7 @@ def test_class_dashboard_queries_do_not_grow_with_the_class(client, classroom, p
 
 
 def test_selector_query_count_is_fixed(django_assert_num_queries, classroom, pupils, leader, quiz, assigned):
-    _consent_all(pupils, leader)
+    consent_all(pupils, leader)
     _attempt(pupils[0], quiz, 1.0)
     selectors.class_dashboard(classroom=classroom)  # warms the content-type cache
     with django_assert_num_queries(9):
@@ -117,7 +105,7 @@ def test_selector_query_count_is_fixed(django_assert_num_queries, classroom, pup
 
 
 def test_school_dashboard_and_csv_export(client, school, classroom, pupils, leader, lessons, quiz, assigned):
-    _consent_all(pupils[:2], leader)
+    consent_all(pupils[:2], leader)
     for lesson in lessons:
         step_complete(learner=pupils[0], page=lesson)
     _attempt(pupils[0], quiz, 1.0)
@@ -136,7 +124,7 @@ def test_school_dashboard_and_csv_export(client, school, classroom, pupils, lead
 def test_class_csv_has_vietnamese_names_and_no_data_without_consent(
     client, classroom, pupils, leader, lessons, assigned
 ):
-    _consent_all(pupils[:1], leader)
+    consent_all(pupils[:1], leader)
     step_complete(learner=pupils[0], page=lessons[0])
     client.force_login(leader)
     response = client.get(reverse("schools:classroom_export", args=[classroom.pk]))
@@ -184,7 +172,7 @@ def test_hardest_questions_are_worded_in_the_readers_language(
 ):
     from django.utils import translation
 
-    _consent_all(pupils[:1], leader)
+    consent_all(pupils[:1], leader)
     _attempt(pupils[0], en_quiz, 0.0)  # answered in English: the same questions (same block ids)
     with translation.override("vi"):
         vi_text = selectors.class_dashboard(classroom=classroom).columns[0].hardest[0].text
@@ -207,7 +195,7 @@ def test_the_drawn_dashboard_is_kept_until_the_class_changes(
     client, classroom, pupils, leader, lessons, quiz, assigned
 ):
     """Kept, it costs a few queries; anything that changes what it shows draws it again."""
-    _consent_all(pupils, leader)
+    consent_all(pupils, leader)
     client.force_login(leader)
     url = reverse("schools:classroom_detail", args=[classroom.pk])
     first, drawn = _dashboard(client, url)

@@ -2,8 +2,6 @@
 number of queries, whatever the number of modules and pupils; module lists are cached for
 every pupil alike, but each pupil sees only their own progress."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +12,7 @@ from progress.services import step_complete
 from schools import services
 from schools.roster import plan_from_text
 from tests.courses.test_query_counts import add_course
+from tests.schools.conftest import consent_all
 
 
 def count_queries(client, url) -> int:
@@ -24,22 +23,9 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
-def consent(pupils, by):
-    for pupil in pupils:
-        services.consent_record(
-            pupil=pupil,
-            pupil_assent=True,
-            guardian_consent=True,
-            method="paper",
-            given_on=datetime.date(2026, 11, 1),
-            by=by,
-        )
-        pupil.refresh_from_db()
-
-
 @pytest.fixture
 def assigned(classroom, course, leader, pupils, lessons):
-    consent(pupils, leader)
+    consent_all(pupils, leader)
     services.course_assign(classroom=classroom, course=course, due_on=None, by=leader)
     step_complete(learner=pupils[0], page=lessons[0])
 
@@ -54,7 +40,7 @@ def more_modules(classroom, leader, count=3):
 def more_pupils(classroom, leader, pupils, count=5):
     names = "\n".join(f"Phạm Văn {chr(65 + n)}" for n in range(count))
     added = services.roster_import(classroom=classroom, plan=plan_from_text(names, existing_names=set()))
-    consent(added, leader)
+    consent_all(added, leader)
     lessons = LessonPage.objects.live().order_by("path")
     for pupil in added:
         for lesson in lessons[:3]:

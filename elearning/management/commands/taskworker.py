@@ -15,6 +15,8 @@ from django.core.management.base import BaseCommand
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from elearning.logging import as_warning_line
+
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2
@@ -26,9 +28,7 @@ class RedisOutageFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, RedisConnectionError | RedisTimeoutError | ConnectionRefusedError):
-            record.exc_info = record.exc_text = None
-            record.msg, record.args = "%s (Redis does not answer: %s)", (record.getMessage(), error)
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            as_warning_line(record, "%s (Redis does not answer: %s)", record.getMessage(), error)
         return True
 
 
