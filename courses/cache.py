@@ -190,6 +190,28 @@ def lookup(request, key: str) -> Any:
     return value
 
 
+def lookup_first(request, keys: list[str]) -> tuple[str, Any] | None:
+    """The first of `keys` stored under the current version, as (key, entry), else None: this
+    process's entries first, then one round trip to the shared cache for the rest."""
+    memo = _memo(request)
+    current = version(request)
+    for key in keys:
+        value = memo.entries.get(key, _MISSING)
+        if value is _MISSING:
+            value = process_entries.get(key, current)
+        if value is not _MISSING:
+            memo.entries[key] = value
+            return key, value
+    found = cache.get_many([f"content:{key}" for key in keys])
+    for key in keys:
+        stored = found.get(f"content:{key}")
+        if stored is not None and stored[0] == current:
+            memo.entries[key] = stored[1]
+            process_entries.put(key, current, stored[1])
+            return key, stored[1]
+    return None
+
+
 def store(request, key: str, value: Any) -> None:
     """Store an entry found some other way than by a builder (e.g. while serving), under the
     version this request read before it touched the database."""

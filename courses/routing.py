@@ -10,9 +10,12 @@ does the rest unchanged (hooks, view restrictions, the page's own `serve`), beca
 is handed over where Wagtail keeps it for the request (`request._wagtail_route_for_request` and
 `request._wagtail_site`, which `route_for_request` and `Site.find_for_request` read first).
 
-Only a page's own address is cached (a routable page's sub-routes are found by Wagtail each time,
-from the page's own `route`), and only once Wagtail's routing found a live page there; an unknown
-address is never cached, so it cannot fill the cache.
+Only a page's own address is cached, and only once Wagtail's routing found a live page there; an
+unknown address is never cached, so it cannot fill the cache. A routable page's sub-route (a quiz's
+`results/<id>/`) is not cached as such: its page's own address is, and the page's `route` is asked
+for the rest of the address, as Wagtail's routing would have asked it on the way down. So an
+address is looked up as itself and then as up to `SUBROUTE_DEPTH` shorter addresses, in one round
+trip.
 """
 
 from __future__ import annotations
@@ -25,36 +28,53 @@ from wagtail.models import Page, Site
 
 from . import cache as content_cache
 
+# How many trailing parts of an address a page's own routing may handle (`results/<id>/`).
+SUBROUTE_DEPTH = 2
+
 
 def _route_key(request, path: str) -> str:
     return f"route:{request.get_host()}:{get_language()}:{path}"
 
 
+def _own_addresses(path: str) -> list[tuple[str, list[str]]]:
+    """`path` and its shorter addresses that a page's sub-route could start from, longest first,
+    each with the parts left for that page's `route`."""
+    parts = path.split("/")[:-1]  # "a/b/" -> ["a", "b"]; "" (the home page) -> []
+    return [
+        ("".join(f"{part}/" for part in parts[:end]), parts[end:])
+        for end in range(len(parts), max(len(parts) - SUBROUTE_DEPTH, 0) - 1, -1)
+    ]
+
+
 def _cached_route(request, path: str):
-    """The page at `path` from the cache, or None (not cached yet, or no longer live)."""
-    found = content_cache.lookup(request, _route_key(request, path))
+    """The route for `path` from a cached page address, or None (nothing cached yet, or the page
+    is no longer live)."""
+    addresses = dict(_own_addresses(path))
+    keys = {_route_key(request, address): address for address in addresses}
+    found = content_cache.lookup_first(request, list(keys))
     if found is None:
         return None
-    site, model_label, page_id = found
+    key, (site, model_label, page_id) = found
     model = apps.get_model(model_label)
     page = model.objects.filter(pk=page_id).first()
     if page is None:
         return None
     request._wagtail_site = content_cache.instance_copy(site)
     try:
-        # A live check, and the page's own preparations (courses.pages.CachedPageMixin).
-        return page.route(request, [])
+        # A live check, the page's own preparations (courses.pages.CachedPageMixin), its sub-route.
+        return page.route(request, addresses[keys[key]])
     except Http404:
         return None
 
 
 def _remember(request, path: str, route_result) -> None:
     page = route_result[0]
-    if not page.url_path.endswith("/" + path if path else "/"):
-        return  # a sub-route of a routable page: Wagtail's routing finds it each time
-    site = Site.find_for_request(request)
-    key = _route_key(request, path)
-    content_cache.store(request, key, (site, page._meta.label_lower, page.pk))
+    for address, _rest in _own_addresses(path):
+        if page.url_path.endswith("/" + address):
+            site = Site.find_for_request(request)
+            content_cache.store(request, _route_key(request, address), (site, page._meta.label_lower, page.pk))
+            return
+    # Otherwise the page is further up than a sub-route reaches: Wagtail's routing finds it each time.
 
 
 def serve(request, path):

@@ -28,7 +28,13 @@ def lock_learner_for_write(learner) -> None:
     """Inside the write's transaction: lock the learner's row and read their consent again.
     Withdrawing consent takes the same lock, so a step finished at that very moment is either
     stored before the withdrawal deletes it, or not stored at all."""
-    locked = get_user_model().objects.select_for_update().filter(pk=learner.pk).first()
+    locked = (
+        get_user_model()
+        .objects.select_for_update()
+        .only("is_active", "role", "learning_data_consent")
+        .filter(pk=learner.pk)
+        .first()
+    )
     if locked is None or not locked.may_store_learning_data:
         raise ProgressNotRecorded("progress is not stored for this learner")
 

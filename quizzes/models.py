@@ -27,12 +27,13 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from courses.pages import CachedPageMixin
 from progress.steps import ProgressStep
 
 from .blocks import QuestionStreamBlock
 
 
-class QuizPage(RoutablePageMixin, ProgressStep, Page):
+class QuizPage(CachedPageMixin, RoutablePageMixin, ProgressStep, Page):
     """A quiz at the end of a module, or a course's final assessment."""
 
     progress_completion = "pass"

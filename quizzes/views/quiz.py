@@ -3,6 +3,7 @@ grading is in `quizzes.grading`, recording in `quizzes.services`."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 
@@ -105,10 +106,15 @@ def _page_context(request, quiz, course) -> dict:
     sensitive = content_cache.fetch(
         request, {key: lambda: LessonPage.objects.child_of(course).live().filter(sensitive=True).exists()}
     )[key]
+    # The course's steps and addresses from its cached outline (courses.cache), not the tree.
+    outline = course.outline(request)
+    position = outline.position(quiz.pk)
     return {
         "page": quiz,
         "self": quiz,
         "course": course,
+        "outline": outline,
+        "quiz_url": outline.steps[position].url if position is not None else quiz.url,
         "for_children": course.audience == "pupil",
         "sensitive": sensitive,
         "quick_exit_url": settings.QUICK_EXIT_URL,
@@ -116,12 +122,12 @@ def _page_context(request, quiz, course) -> dict:
 
 
 def _quiz_context(request, quiz, course) -> dict:
-    # The course's steps from its cached outline (courses.cache), not the page tree.
-    outline = course.outline(request)
+    context = _page_context(request, quiz, course)
+    position = context["outline"].position(quiz.pk)
     return {
-        **_page_context(request, quiz, course),
-        "step_total": len(outline.steps),
-        "step_number": (outline.position(quiz.pk) or 0) + 1,
+        **context,
+        "step_total": len(context["outline"].steps),
+        "step_number": (position or 0) + 1,
         "saves": request.user.is_authenticated and request.user.may_store_learning_data,
     }
 
@@ -158,20 +164,40 @@ def take_quiz(request, quiz):
             except ProgressNotRecorded:
                 pass
             else:
-                return redirect(quiz.url + quiz.reverse_subpage("result", kwargs={"attempt_id": attempt.pk}))
+                return redirect(_result_url(context["quiz_url"], quiz, attempt))
         # Not recorded: show the result straight away; nothing is kept.
         result = grade(questions, answers)
         context.update(_result_context(quiz, questions, answers, result, quiz.pass_mark_percent))
         return TemplateResponse(request, "quizzes/quiz_result.html", context)
 
-    context.update(questions=_display(quiz, questions), token=_token(quiz))
-    context["attempts"] = selectors.attempts_of(learner=request.user, quiz=quiz)
+    # The questions as a blank form are the same for every reader: the template keeps them as a
+    # fragment under the content version, and builds them (a callable) only when it has none.
+    context.update(
+        questions=functools.partial(_display, quiz, questions),
+        question_count=len(questions),
+        cache_fragments=not getattr(request, "is_preview", False),
+        content_version=content_cache.version(request),
+        token=_token(quiz),
+    )
+    context["attempts"] = [
+        (attempt, _result_url(context["quiz_url"], quiz, attempt))
+        for attempt in selectors.attempts_of(learner=request.user, quiz=quiz)
+    ]
     return TemplateResponse(request, "quizzes/quiz_page.html", context)
+
+
+def _result_url(quiz_url: str, quiz, attempt) -> str:
+    return quiz_url + quiz.reverse_subpage("result", kwargs={"attempt_id": attempt.pk})
 
 
 def _form_error(request, quiz, questions, context, error: AnswerError, token: str):
     """The form again, with what was wrong and every answer the learner gave kept."""
-    context.update(errors=error.messages, questions=_display(quiz, questions, request.POST), token=token)
+    context.update(
+        errors=error.messages,
+        questions=_display(quiz, questions, request.POST),
+        question_count=len(questions),
+        token=token,
+    )
     return TemplateResponse(request, "quizzes/quiz_page.html", context, status=400)
 
 
