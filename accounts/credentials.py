@@ -62,7 +62,9 @@ def secret_of(credential: PupilCredential) -> tuple[str, ...]:
 
 
 def issue(*, user: User, kind: str = CredentialKind.PICTURES) -> PupilCredential:
-    """Give a pupil a new secret (or a first one), unlocking them. The old secret stops working."""
+    """Give a pupil a new secret (or a first one), unlocking them. The old secret stops working,
+    and so does every session signed in with it: a new card is what a teacher gives when a card
+    was seen by someone else."""
     if not user.is_pupil:
         raise ValueError("only pupils sign in with a picture password or PIN")
     with transaction.atomic():
@@ -75,6 +77,10 @@ def issue(*, user: User, kind: str = CredentialKind.PICTURES) -> PupilCredential
             credential.failed_attempts = 0
             credential.locked_at = None
             credential.save()
+            # A session is bound to a hash of the password field (Django checks it on every
+            # request): a new unusable password, random each time, ends the pupil's sessions.
+            user.set_unusable_password()
+            User.objects.filter(pk=user.pk).update(password=user.password)
     return credential
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import SIGNUP_ROLES, Role
+from .names import NameField
 
 
 class SignupForm(forms.Form):
@@ -10,7 +11,7 @@ class SignupForm(forms.Form):
     allauth builds its own sign-up form on top of this one (ACCOUNT_FORMS) and calls `signup`.
     """
 
-    display_name = forms.CharField(
+    display_name = NameField(
         label=_("Your name"),
         max_length=100,
         help_text=_("As it should appear on the site and on your certificates."),

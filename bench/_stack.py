@@ -16,6 +16,7 @@ import re
 import resource
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -226,3 +227,67 @@ def fail(stack: Stack, error: RuntimeError) -> SystemExit:
     for traceback in stack.tracebacks():
         print(f"traceback in the stack's logs:\n{traceback}", file=sys.stderr)
     return SystemExit(f"ERROR {error}")
+
+
+# --- A bare Wagtail site, the baseline of the speed targets ----------------------------------
+
+VENV_BIN = REPO / ".venv" / "bin"
+BARE_LOCAL_SETTINGS = """
+SECRET_KEY = {secret!r}
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+"""
+
+
+def _run(command: list[str], *, cwd: Path, env: dict, log: Path) -> None:
+    with open(log, "ab") as out:
+        result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{log.read_text()[-3000:]}")
+
+
+def make_bare_site(folder: Path) -> tuple[Path, dict[str, str]]:
+    """`wagtail start baresite`, its production settings, migrated, static files collected."""
+    log = folder / "setup.log"
+    _run([str(VENV_BIN / "wagtail"), "start", "baresite"], cwd=folder, env=os.environ.copy(), log=log)
+    site = folder / "baresite"
+    (site / "baresite" / "settings" / "local.py").write_text(BARE_LOCAL_SETTINGS.format(secret=os.urandom(32).hex()))
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST"))
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": "baresite.settings.production", "PYTHONUNBUFFERED": "1"}
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        _run([str(VENV_BIN / "python"), "manage.py", *command], cwd=site, env=env, log=log)
+    return site, env
+
+
+@contextmanager
+def bare_site_served(site: Path, env: dict, *, workers: int, gunicorn_args: list[str]):
+    port = free_port()
+    log = site.parent / "web.log"
+    # The stack's web command, with the bare site's WSGI module: same workers, same bind style.
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "baresite.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        *gunicorn_args,
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=site,
+        env=env,
+        stdout=open(log, "ab"),  # noqa: SIM115 - closed with the process
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base_url + "/", process, log)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(20)

@@ -36,6 +36,12 @@ connection to the last byte of the answer, queueing included (the clients do not
 other: open loop). Afterwards it counts the pupils' attempts in the database: lost = submits
 answered with a redirect to a result minus new attempts stored.
 
+Then, as the baseline the speed targets are read against, the same schedule (the same seed: the
+same instants, four requests a pupil) against the welcome page of a bare `wagtail start` site made
+in a temporary folder while the stack starts (SQLite, its own production settings, the same
+gunicorn command), as `bench/serving.py` does: what this machine can serve at all in that window
+(`--no-baseline` skips it).
+
 The last line reads `lesson p95 180 ms; quiz p95 240 ms; errors 0; lost 0`. Non-zero exit on
 errors, lost attempts or tracebacks in the stack's logs, not on missed latency targets.
 
@@ -53,8 +59,11 @@ import html
 import os
 import random
 import re
+import shutil
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -343,13 +352,52 @@ async def burst(base_url: str, data: dict, sessions: list[str], args) -> tuple[l
     http = Http(base_url, args.timeout)
     rng = random.Random(args.seed)
     now = time.perf_counter() + 0.5
-    if args.spread == "even":
-        offsets = [args.window * number / len(sessions) for number in range(len(sessions))]
-    else:
-        offsets = sorted(rng.uniform(0, args.window) for _ in sessions)
+    offsets = _offsets(args, len(sessions), rng)
     tasks = [
         journey(http, data, session, start_at=now + offset, args=args, rng=random.Random(rng.getrandbits(64)))
         for session, offset in zip(sessions, offsets, strict=True)
+    ]
+    results = await asyncio.gather(*tasks)
+    return results, now, time.perf_counter()
+
+
+async def bare_journey(http: Http, *, start_at: float, args, rng: random.Random) -> Journey:
+    """The same four requests at the same instants, each a GET of the bare site's welcome page."""
+    await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
+    result = Journey(started=time.perf_counter())
+    try:
+        for phase in PHASES:
+            result.phase = phase
+            if phase == "quiz_form" and args.read_seconds:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * args.read_seconds)
+            if phase == "submit" and args.answer_seconds:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * args.answer_seconds)
+            answer = await http.request("GET", "/", {})
+            result.latencies[phase] = answer.seconds
+            if answer.status != 200 or "Welcome to your new Wagtail site" not in answer.body:
+                raise ValueError(f"GET the welcome page: {answer.status}")
+        result.phase = ""
+    except (OSError, ValueError, TimeoutError, ConnectionError) as error:
+        result.error = f"{result.phase}: {type(error).__name__}: {error}" if str(error) else f"{result.phase}: timeout"
+    result.finished = time.perf_counter()
+    return result
+
+
+def _offsets(args, count: int, rng: random.Random) -> list[float]:
+    if args.spread == "even":
+        return [args.window * number / count for number in range(count)]
+    return sorted(rng.uniform(0, args.window) for _ in range(count))
+
+
+async def bare_burst(base_url: str, count: int, args) -> tuple[list[Journey], float, float]:
+    """The burst's schedule (same seed: same start instants and pauses) against the bare site."""
+    http = Http(base_url, args.timeout)
+    rng = random.Random(args.seed)
+    now = time.perf_counter() + 0.5
+    offsets = _offsets(args, count, rng)
+    tasks = [
+        bare_journey(http, start_at=now + offset, args=args, rng=random.Random(rng.getrandbits(64)))
+        for offset in offsets
     ]
     results = await asyncio.gather(*tasks)
     return results, now, time.perf_counter()
@@ -430,6 +478,12 @@ def main() -> int:
     )
     parser.add_argument("--timeout", type=float, default=120, help="seconds a request may take before it fails")
     parser.add_argument("--no-pg-statements", dest="pg_statements", action="store_false")
+    parser.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="skip the same schedule against a bare Wagtail site's welcome page",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the stack's folder (logs, database)")
     args = parser.parse_args()
@@ -440,17 +494,24 @@ def main() -> int:
     _stack.raise_open_files_limit(args.pupils * 2 + 256)
     print(f"machine: {_setup.describe_machine()}")
     stack = _stack.Stack(web_workers=args.workers, gunicorn_args=gunicorn_args, keep=args.keep)
-    with stack:
-        try:
-            return run(stack, args)
-        except RuntimeError as error:
-            raise _stack.fail(stack, error) from error
-        finally:
-            if args.keep:
-                print(f"kept: {stack.root}")
+    folder = Path(tempfile.mkdtemp(prefix="elearning-bare-")) if args.baseline else None
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            bare = pool.submit(_stack.make_bare_site, folder) if folder else None  # while the stack starts
+            with stack:
+                try:
+                    return run(stack, args, bare, gunicorn_args)
+                except RuntimeError as error:
+                    raise _stack.fail(stack, error) from error
+                finally:
+                    if args.keep:
+                        print(f"kept: {stack.root}" + (f" and {folder}" if folder else ""))
+    finally:
+        if folder and not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
-def run(stack, args) -> int:
+def run(stack, args, bare, gunicorn_args: list[str]) -> int:
     kind = f"gthread, {args.threads} threads each" if args.threads > 1 else "sync"
     print(f"gunicorn: {args.workers} workers ({kind}) {' '.join(args.gunicorn_arg)}".rstrip())
     started = time.perf_counter()
@@ -533,10 +594,42 @@ def run(stack, args) -> int:
     for traceback in tracebacks:
         print(f"ERROR traceback in the stack's logs:\n{traceback}")
 
+    baseline_errors = run_baseline(bare, args, gunicorn_args, len(sessions)) if bare else 0
+
     lesson_p95 = _ms([r.latencies["lesson"] for r in results if "lesson" in r.latencies], 95)
     quiz_p95 = _ms([r.latencies["submit"] for r in results if "submit" in r.latencies], 95)
     print(f"lesson p95 {lesson_p95} ms; quiz p95 {quiz_p95} ms; errors {len(errors)}; lost {lost}")
-    return 1 if errors or lost or tracebacks else 0
+    return 1 if errors or lost or tracebacks or baseline_errors else 0
+
+
+def run_baseline(bare, args, gunicorn_args: list[str], pupils: int) -> int:
+    """The burst's schedule against a bare `wagtail start` site's welcome page, served the same
+    way: what the machine can do at all for this many requests in this window."""
+    site, env = bare.result()
+    with _stack.bare_site_served(site, env, workers=args.workers, gunicorn_args=gunicorn_args) as bare_url:
+        quiet = argparse.Namespace(**{**vars(args), "read_seconds": 0, "answer_seconds": 0, "window": 0.1})
+        asyncio.run(bare_burst(bare_url, 8, quiet))  # warm-up
+        results, began, ended = asyncio.run(bare_burst(bare_url, pupils, args))
+    wall = ended - began
+    print()
+    print(
+        "baseline: the same schedule (the same instants, four requests a pupil) against the welcome page of a "
+        "bare `wagtail start` site (SQLite, its production settings, the same gunicorn command):"
+    )
+    print(f"{'request':<10} {'answered':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    for phase in PHASES:
+        values = [r.latencies[phase] for r in results if phase in r.latencies]
+        print(f"{phase:<10} {len(values):8d} {_ms(values, 50):>7} {_ms(values, 95):>7} {_ms(values, 100):>7}")
+    requests = sum(len(r.latencies) for r in results)
+    errors = [r for r in results if r.error]
+    for r in errors[:5]:
+        print(f"  error: {r.error[:160]}")
+    everything = [value for r in results for value in r.latencies.values()]
+    print(
+        f"baseline: all {requests} requests answered in {wall:.1f} s ({requests / wall:.0f} req/s overall); "
+        f"bare Wagtail p95 {_ms(everything, 95)} ms; errors {len(errors)}"
+    )
+    return len(errors)
 
 
 if __name__ == "__main__":

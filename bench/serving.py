@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import os
 import re
 import shutil
 import statistics
@@ -45,7 +44,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +52,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _stack
 
-VENV_BIN = _stack.REPO / ".venv" / "bin"
 DEMO_PASSWORD = "Demo@2026"
 DEMO_TEACHER = "teacher@example.com"
 
@@ -70,69 +67,6 @@ function done(summary, latency, requests)
   io.write(string.format("NOT200 %d\\n", total))
 end
 """
-
-BARE_LOCAL_SETTINGS = """
-SECRET_KEY = {secret!r}
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-"""
-
-
-# --- The bare Wagtail site --------------------------------------------------------------------
-
-
-def _run(command: list[str], *, cwd: Path, env: dict, log: Path) -> None:
-    with open(log, "ab") as out:
-        result = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    if result.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{log.read_text()[-3000:]}")
-
-
-def make_bare_site(folder: Path) -> tuple[Path, dict[str, str]]:
-    """`wagtail start baresite`, its production settings, migrated, static files collected."""
-    log = folder / "setup.log"
-    _run([str(VENV_BIN / "wagtail"), "start", "baresite"], cwd=folder, env=os.environ.copy(), log=log)
-    site = folder / "baresite"
-    (site / "baresite" / "settings" / "local.py").write_text(BARE_LOCAL_SETTINGS.format(secret=os.urandom(32).hex()))
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "PYTEST"))
-    }
-    env |= {"DJANGO_SETTINGS_MODULE": "baresite.settings.production", "PYTHONUNBUFFERED": "1"}
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        _run([str(VENV_BIN / "python"), "manage.py", *command], cwd=site, env=env, log=log)
-    return site, env
-
-
-@contextmanager
-def bare_site_served(site: Path, env: dict, *, workers: int, gunicorn_args: list[str]):
-    port = _stack.free_port()
-    log = site.parent / "web.log"
-    # The stack's web command, with the bare site's WSGI module: same workers, same bind style.
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "baresite.wsgi",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        *gunicorn_args,
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=site,
-        env=env,
-        stdout=open(log, "ab"),  # noqa: SIM115 - closed with the process
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _stack.wait_for(base_url + "/", process, log)
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(20)
 
 
 # --- The stack's pages ------------------------------------------------------------------------
@@ -317,7 +251,7 @@ def main() -> int:
     stack = _stack.Stack(web_workers=args.web_workers, gunicorn_args=gunicorn_args, keep=args.keep)
     try:
         with ThreadPoolExecutor(1) as pool:
-            bare = pool.submit(make_bare_site, folder)  # while the stack starts
+            bare = pool.submit(_stack.make_bare_site, folder)  # while the stack starts
             with stack:
                 try:
                     site, bare_env = bare.result()
@@ -325,7 +259,9 @@ def main() -> int:
                     pages = pages_of(stack, data)
                     waited = _stack.wait_for_tasks(stack)
                     print(f"task queue drained ({waited} tasks were waiting, mostly load_demo's index updates)")
-                    served = bare_site_served(site, bare_env, workers=args.web_workers, gunicorn_args=gunicorn_args)
+                    served = _stack.bare_site_served(
+                        site, bare_env, workers=args.web_workers, gunicorn_args=gunicorn_args
+                    )
                     with served as bare_url:
                         baseline = Page("bare", "/", 0, "", ["Welcome to your new Wagtail site"])
                         return measure(args, stack, bare_url, baseline, pages, script)

@@ -3,14 +3,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.credentials import PICTURES, PICTURES_IN_SECRET, PIN_DIGITS
+from accounts.names import NameField
 
 from .models import CLASS_CODE_LENGTH, Classroom, SchoolKind, normalise_code
 from .provinces import Province
-from .roster import CSV_COLUMNS
+from .roster import CSV_COLUMNS, MAX_PASTE_CHARACTERS, too_long_message
 
 
 class SchoolForm(forms.Form):
-    name = forms.CharField(label=_("Name of the school or organisation"), max_length=200)
+    name = NameField(label=_("Name of the school or organisation"), max_length=200)
     province = forms.ChoiceField(
         label=_("Province or city"), choices=[("", _("Choose…")), *Province.choices], required=True
     )
@@ -29,7 +30,7 @@ class JoinSchoolForm(forms.Form):
 
 
 class ClassroomForm(forms.Form):
-    name = forms.CharField(label=_("Class name"), max_length=100, help_text=_("For example 7A2."))
+    name = NameField(label=_("Class name"), max_length=100, help_text=_("For example 7A2."))
     grade = forms.TypedChoiceField(
         label=_("Grade"), coerce=int, choices=[(grade, grade) for grade in range(1, 13)], initial=3
     )
@@ -46,6 +47,7 @@ class RosterForm(forms.Form):
     names = forms.CharField(
         label=_("Pupils' names, one a line"),
         required=False,
+        max_length=MAX_PASTE_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 10, "autocomplete": "off", "spellcheck": "false"}),
         help_text=_("Only the name the class knows them by: no e-mail, phone number or birth date."),
     )
@@ -56,6 +58,10 @@ class RosterForm(forms.Form):
         % {"columns": ", ".join(CSV_COLUMNS)},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["names"].error_messages["max_length"] = too_long_message()
 
     def clean(self):
         data = super().clean()

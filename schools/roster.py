@@ -18,11 +18,17 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from accounts import names
 
 MAX_PUPILS_PER_IMPORT = 60
 MAX_NAME_LENGTH = 100
 MAX_CSV_BYTES = 200_000
+# A pasted list of the most pupils one import takes, at the longest names, with room to spare.
+MAX_PASTE_CHARACTERS = 10_000
 CSV_COLUMNS = ("name", "sign_in")
 SIGN_IN_VALUES = ("pictures", "pin")
 
@@ -54,17 +60,21 @@ class RosterPlan:
 
 
 def _clean_name(raw: str) -> str:
-    return " ".join((raw or "").split())
+    return names.normalise(raw)
 
 
 def _check_rows(plan: RosterPlan, existing_names: set[str]) -> RosterPlan:
     seen: dict[str, int] = {}
-    existing = {name.casefold() for name in existing_names}
+    existing = {names.normalise(name).casefold() for name in existing_names}
     for row in plan.rows:
         name = row.name
         if not name:
             row.errors.append(_("The name is empty: write the pupil's name, or delete the line."))
             continue
+        try:
+            names.clean_name(name)
+        except ValidationError as error:
+            row.errors.extend(error.messages)
         if len(name) > MAX_NAME_LENGTH:
             row.errors.append(_("The name is longer than %(max)s characters: shorten it.") % {"max": MAX_NAME_LENGTH})
         if _EMAIL.search(name) or _PHONE.search(name) or _DATE.search(name):
@@ -97,12 +107,29 @@ def _check_rows(plan: RosterPlan, existing_names: set[str]) -> RosterPlan:
 
 def plan_from_text(text: str, *, existing_names: set[str]) -> RosterPlan:
     """One name a line; blank lines are skipped."""
+    if len(text or "") > MAX_PASTE_CHARACTERS:
+        return RosterPlan(errors=[too_long_message()])
     rows = [
         RosterRow(line=number, name=_clean_name(line))
         for number, line in enumerate((text or "").splitlines(), start=1)
         if line.strip()
     ]
     return _check_rows(RosterPlan(rows=rows), existing_names)
+
+
+def within_limit(text: str) -> str:
+    """The first lines of `text` that fit in a paste, to show again under a refusal (never the
+    whole of an oversized paste)."""
+    if len(text) <= MAX_PASTE_CHARACTERS:
+        return text
+    return text[:MAX_PASTE_CHARACTERS].rpartition("\n")[0]
+
+
+def too_long_message() -> str:
+    return _(
+        "The list is longer than a class list can be (at most %(max)s characters): paste at most "
+        "%(pupils)s names at a time."
+    ) % {"max": number_format(MAX_PASTE_CHARACTERS, force_grouping=True), "pupils": MAX_PUPILS_PER_IMPORT}
 
 
 def plan_from_csv(data: bytes, *, existing_names: set[str]) -> RosterPlan:
@@ -142,13 +169,27 @@ def plan_from_csv(data: bytes, *, existing_names: set[str]) -> RosterPlan:
         )
     rows = []
     try:
+        last_line = reader.line_num
         for record in reader:
+            first_line, last_line = last_line + 1, reader.line_num
+            if any("\n" in cell or "\r" in cell for cell in record):
+                # A quotation mark left open reads the following lines into one cell: two pupils
+                # would silently become one.
+                return RosterPlan(
+                    errors=[
+                        _(
+                            'Line %(line)s opens a quotation mark (") that is not closed, so the lines after it '
+                            "ran together. Close the quotation mark or remove it, then upload the file again."
+                        )
+                        % {"line": first_line}
+                    ]
+                )
             if not any(cell.strip() for cell in record):
                 continue
             values = dict(zip(header, record, strict=False))
             rows.append(
                 RosterRow(
-                    line=reader.line_num,
+                    line=first_line,
                     name=_clean_name(values.get("name", "")),
                     sign_in=(values.get("sign_in") or "").strip().lower(),
                 )

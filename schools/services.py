@@ -216,6 +216,8 @@ def pupil_rename(*, pupil: User, classroom: Classroom, name: str) -> None:
     plan = plan_from_text(name, existing_names=others)
     if not plan.rows:
         raise SchoolError(_("Write the pupil's name."))
+    if len(plan.rows) > 1:
+        raise SchoolError(_("Write one name only, on one line."))
     if not plan.ok:
         raise SchoolError(" ".join(plan.rows[0].errors))
     User.objects.filter(pk=pupil.pk).update(display_name=plan.rows[0].name)
@@ -282,8 +284,9 @@ def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
     withdrawal is logged. Returns what was deleted."""
     # Lock the pupil's row: an attempt being submitted right now waits, then finds no consent.
     User.objects.select_for_update().filter(pk=pupil.pk).first()
-    User.objects.filter(pk=pupil.pk).update(learning_data_consent=False)
-    pupil.learning_data_consent = False
+    # When the pupil last signed in is theirs too (stored only with consent: accounts.signals).
+    User.objects.filter(pk=pupil.pk).update(learning_data_consent=False, last_login=None)
+    pupil.learning_data_consent, pupil.last_login = False, None
     deleted = {
         "steps": StepRecord.objects.filter(learner=pupil).delete()[0],
         "attempts": QuizAttempt.objects.filter(learner=pupil).count(),

@@ -180,6 +180,8 @@ class Stack:
                 "CSRF_COOKIE_SECURE": "false",
                 "SECURE_HSTS_SECONDS": "0",
                 "WAGTAILADMIN_BASE_URL": self.base_url,
+                # A trial on loopback sends no e-mail: said explicitly, as production demands.
+                "EMAIL_URL": "consolemail://",
                 # The smoke walk signs in as the demo accounts.
                 "DEMO_ACCOUNTS": "true",
                 "STATIC_ROOT": str(self.root / "static"),

@@ -13,6 +13,15 @@ if not ALLOWED_HOSTS:
         "Set ALLOWED_HOSTS in the environment (comma-separated host names): production will not start without it."
     )
 
+if not env("EMAIL_URL", default=""):
+    # Without it, sign-up confirmations and password resets would be printed to the server's log,
+    # where no one reads them and anyone with the log could use them.
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL in the environment (e.g. smtp+tls://user:password@smtp.example.vn:587): production "
+        "will not start without a way to send e-mail. A trial that sends none sets EMAIL_URL=consolemail:// "
+        "explicitly."
+    )
+
 DEBUG = False
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -57,8 +57,13 @@ def consent_online(request, token: str):
         pupil=pupil, action=ConsentEvent.Action.WITHDRAWN, at__gte=since or "1970-01-01"
     ).exists():
         return render(request, "schools/consent_online.html", {"problem": "withdrawn"}, status=410)
-    form = OnlineConsentForm(request.POST or None)
     done = pupil.learning_data_consent
+    if request.user.is_authenticated and not done:
+        # Only the family gives consent online: a teacher who opens the link (to see what the
+        # family sees) cannot agree in its name, nor can a pupil. A paper slip is the staff's way.
+        context = {"pupil": pupil, "classroom": classroom, "signed_in_as": request.user}
+        return render(request, "schools/consent_online.html", context, status=403 if request.method == "POST" else 200)
+    form = OnlineConsentForm(request.POST or None)
     if request.method == "POST" and not done and form.is_valid():
         services.consent_record(
             pupil=pupil,

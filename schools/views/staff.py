@@ -35,7 +35,7 @@ from ..forms import (
     SchoolForm,
 )
 from ..models import ConsentEvent, ConsentMethod, Membership, MembershipRole
-from ..roster import MAX_CSV_BYTES, plan_from_csv, plan_from_text
+from ..roster import MAX_CSV_BYTES, plan_from_csv, plan_from_text, within_limit
 from ..services import SchoolError
 from .consent import consent_link
 
@@ -263,7 +263,7 @@ def roster_add(request, classroom_id: int):
             pupils = services.roster_import(classroom=classroom, plan=plan)
         except SchoolError as error:
             messages.error(request, str(error))
-            context |= {"plan": plan, "source": source, "payload": text}
+            context |= {"plan": plan, "source": source, "payload": within_limit(text)}
             return render(request, "schools/roster_preview.html", context, status=400)
         messages.success(
             request,
@@ -289,6 +289,9 @@ def roster_add(request, classroom_id: int):
             plan = plan_from_text(payload, existing_names=existing)
         context |= {"plan": plan, "source": source, "payload": payload}
         return render(request, "schools/roster_preview.html", context, status=200 if plan.ok else 400)
+    if "names" in form.errors:
+        form.data = form.data.copy()  # an oversized paste is not sent back whole
+        form.data["names"] = within_limit(form.data.get("names", ""))
     context["form"] = form
     return render(request, "schools/roster_add.html", context, status=400 if form.errors else 200)
 

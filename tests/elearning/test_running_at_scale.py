@@ -19,6 +19,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://app@db.internal:5432/elearning",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "TASKS_BACKEND": "rq",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.vn:587",
 }
 
 

@@ -88,11 +88,12 @@ def test_rq_tasks_without_redis_are_refused_with_a_clear_message():
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
-        ({"ALLOWED_HOSTS": "example.org"}, "Set SECRET_KEY"),
-        ({"SECRET_KEY": "x" * 60}, "Set ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": "example.org", "EMAIL_URL": "consolemail://"}, "Set SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 60, "EMAIL_URL": "consolemail://"}, "Set ALLOWED_HOSTS"),
+        ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"}, "Set EMAIL_URL"),
     ],
 )
-def test_production_refuses_to_start_without_secret_key_and_allowed_hosts(environ, message):
+def test_production_refuses_to_start_without_secret_key_allowed_hosts_and_mail(environ, message):
     result = settings_in_subprocess("elearning.settings.production", "1", **environ)
     assert result.returncode != 0
     assert message in result.stderr
@@ -104,5 +105,6 @@ def test_production_is_https_only():
         "[s.DEBUG, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE]",
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="example.org",
+        EMAIL_URL="consolemail://",
     )
     assert values == [False, True, 31536000, True, True]

@@ -196,3 +196,19 @@ def test_h5p_results_show_on_the_pupils_page_and_go_with_withdrawal(client, pupi
     assert not H5PStatement.objects.filter(learner=pupil).exists()
     assert not H5PState.objects.filter(learner=pupil).exists()
     assert "Spot the risk" not in client.get(url).content.decode()
+
+
+def test_only_the_family_gives_consent_online_not_staff_nor_the_pupil(client, leader, classroom, pupil):
+    client.force_login(leader)
+    link = client.get(reverse("schools:pupil_detail", args=[classroom.pk, pupil.pk])).context["consent_link"]
+    path = link.removeprefix("http://testserver")
+    page = client.get(path)
+    assert page.status_code == 200 and 'data-testid="consent-staff"' in page.content.decode()
+    assert "I agree" not in page.content.decode() and "Tôi đồng ý" not in page.content.decode()
+    refused = client.post(path, {"guardian_consent": "on", "pupil_assent": "on"})
+    assert refused.status_code == 403 and "Chỉ gia đình" in refused.content.decode()
+    client.force_login(pupil)
+    assert client.post(path, {"guardian_consent": "on", "pupil_assent": "on"}).status_code == 403
+    assert not ConsentRecord.objects.exists()
+    pupil.refresh_from_db()
+    assert not pupil.may_store_learning_data

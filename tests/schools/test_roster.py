@@ -107,3 +107,65 @@ def test_names_are_listed_as_a_vietnamese_class_list_is(client, classroom):
         "Phạm Dũng",
         "Lê Minh Đức",
     ]
+
+
+# --- Hostile and look-alike input -------------------------------------------------------------
+
+NFD_NAME = "Nguye\u0302\u0303n An"  # "Nguyễn An" typed as e + two combining marks
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("An\x00", "U+0000"),
+        ("An\u200bBình", "U+200B ZERO WIDTH SPACE"),
+        ("Anna\u202egnp.exe", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\ufeffMai", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    ],
+)
+def test_names_with_invisible_characters_are_refused_with_the_characters_named(name, named):
+    row = plan_from_text(name, existing_names=set()).rows[0]
+    assert any(named in error and "do not show on screen" in error for error in row.errors), row.errors
+
+
+def test_two_unicode_spellings_of_one_name_are_one_name():
+    plan = plan_from_text(f"Nguyễn An\n{NFD_NAME}", existing_names=set())
+    assert plan.rows[1].name == "Nguyễn An"  # stored composed (NFC)
+    assert "line 1" in " ".join(plan.rows[1].errors)
+    assert plan_from_text(NFD_NAME, existing_names={"Nguyễn An"}).rows[0].errors
+    assert plan_from_text("Nguyễn An", existing_names={NFD_NAME}).rows[0].errors
+
+
+def test_a_csv_quote_left_open_is_refused_with_its_line_not_merged():
+    data = b'name\nAn\n"Binh\nChau\nDung\n'
+    plan = plan_from_csv(data, existing_names=set())
+    assert not plan.ok and not plan.rows
+    assert "Line 3" in plan.errors[0] and "quotation mark" in plan.errors[0]
+    closed = plan_from_csv(b'name\n"Nguyen, An"\nBinh\n', existing_names=set())
+    assert closed.ok and [row.name for row in closed.rows] == ["Nguyen, An", "Binh"]
+
+
+def test_a_paste_longer_than_a_class_list_is_refused_before_it_is_read(client, leader, classroom):
+    client.force_login(leader)
+    url = reverse("schools:roster_add", args=[classroom.pk])
+    huge = "\n".join(f"Nguyễn Văn An {number}" for number in range(60_000))
+    for data in ({"names": huge}, {"confirm": "1", "source": "text", "payload": huge}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "paste at most 60 names at a time" in response.content.decode()
+        assert len(response.content) < 100_000
+    assert not User.objects.filter(role="pupil").exists()
+
+
+def test_a_nul_byte_or_a_second_line_in_a_rename_is_refused_not_a_500(client, leader, classroom, pupil):
+    client.force_login(leader)
+    url = reverse("schools:pupil_detail", args=[classroom.pk, pupil.pk])
+    for name in ("An\x00", "An\nBình", "An\u202e"):
+        response = client.post(url, {"action": "rename", "name": name}, follow=True)
+        assert response.status_code == 200
+        pupil.refresh_from_db()
+        assert pupil.display_name == "Nguyễn Văn An"
+    confirm = client.post(
+        reverse("schools:roster_add", args=[classroom.pk]), {"confirm": "1", "source": "text", "payload": "Mai\x00"}
+    )
+    assert confirm.status_code == 400

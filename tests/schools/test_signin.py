@@ -1,7 +1,7 @@
 """Pupils sign in with the class code, their name and their pictures or PIN."""
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts import credentials
@@ -81,11 +81,28 @@ def test_a_new_secret_replaces_the_old_one(classroom, pupil):
     assert not credentials.check(credential=pupil.pupil_credential, answer=old).ok
 
 
+def test_a_new_card_or_pin_signs_the_pupil_out_everywhere(client, classroom, pupil, leader):
+    url = _to_secret_page(client, classroom, pupil)
+    assert client.post(url, picture_post(pupil)).status_code == 302
+    assert client.get(reverse("schools:my_modules")).status_code == 200
+    teacher = Client()
+    teacher.force_login(leader)
+    for action in ("new_secret", "pin"):
+        response = teacher.post(reverse("schools:pupil_detail", args=[classroom.pk, pupil.pk]), {"action": action})
+        assert response.status_code == 302
+        # The pupil's page now sends them to sign in again.
+        assert client.get(reverse("schools:my_modules"))["Location"] == reverse("schools:signin")
+        pupil.refresh_from_db()
+        url = _to_secret_page(client, classroom, pupil)
+        field = {"pin": "".join(secret(pupil))} if action == "pin" else picture_post(pupil)
+        assert client.post(url, field).status_code == 302
+
+
 def test_nothing_of_the_secret_is_stored(pupil):
     pupil.refresh_from_db()
     stored = " ".join(str(v) for v in pupil.pupil_credential.__dict__.values())
     assert not any(key in stored for key in credentials.PICTURE_KEYS)
-    assert pupil.password == "!"  # unusable: no password sign-in for pupils
+    assert not pupil.has_usable_password()  # no password sign-in for pupils
 
 
 def test_wrong_class_code_is_explained(client, classroom):
