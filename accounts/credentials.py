@@ -4,8 +4,9 @@ A secret is never stored: it is HMAC-SHA256(PUPIL_CREDENTIAL_KEY, the credential
 salt and kind), read as three pictures out of twelve or four digits. Checking recomputes it and
 compares in constant time (microseconds, where Django's password hasher costs 0.2-0.5 s of CPU
 here: see docs/benchmarks.md);
-after `PUPIL_SIGNIN_MAX_FAILURES` wrong tries in a row the pupil is locked out until a teacher
-resets the credential. Writes are keyword-only and atomic, like every service.
+after `PUPIL_SIGNIN_MAX_FAILURES` wrong tries (a right one does not clear them) the pupil is
+locked out until a teacher unlocks them or resets the credential. Writes are keyword-only and
+atomic, like every service.
 """
 
 from __future__ import annotations
@@ -114,7 +115,10 @@ def check(*, credential: PupilCredential, answer: tuple[str, ...] | list[str]) -
     right = hmac.compare_digest(expected, "|".join(answer).encode())
     rows = PupilCredential.objects.filter(pk=credential.pk, locked_at__isnull=True)
     if right:
-        if rows.exclude(failed_attempts=0).update(failed_attempts=0) or rows.exists():
+        # Wrong tries are not cleared by a right one: otherwise whoever watches a pupil sign in
+        # daily gets a few silent guesses after each of their sign-ins. They count until the
+        # teacher unlocks the pupil or gives a new card.
+        if rows.exists():
             return CheckResult(ok=True)
         return CheckResult(ok=False, locked=True)  # locked by a concurrent wrong try
     # One statement counts the try and locks at the limit, so nothing slips in between.

@@ -84,7 +84,7 @@ from bench import _setup, class_dashboard
 
 rng = random.Random(SEED)
 # The demo pupil of the README, and the first module class 3A was assigned.
-demo_class = Classroom.objects.get(class_code="DEM3AA")
+demo_class = Classroom.objects.get(class_code="DEM3AXYZ")
 pupil = User.objects.get(display_name="Nguyễn Minh An", memberships__classroom=demo_class)
 assignments = list(CourseAssignment.objects.filter(classroom=demo_class).select_related("course").order_by("pk"))
 course = assignments[0].course

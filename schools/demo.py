@@ -45,9 +45,9 @@ GIVEN = [
 DEMO_JOIN_CODE = "HSDEMY26"
 CLASSES = [
     # (name, grade, sign-in kind, teacher e-mail, class code: fixed so the README can name it)
-    ("3A", 3, "pictures", "teacher@example.com", "DEM3AA"),
-    ("7A", 7, "pictures", "teacher2@example.com", "DEM7AA"),
-    ("10A", 10, "pin", "teacher@example.com", "DEMXAA"),
+    ("3A", 3, "pictures", "teacher@example.com", "DEM3AXYZ"),
+    ("7A", 7, "pictures", "teacher2@example.com", "DEM7AXYZ"),
+    ("10A", 10, "pin", "teacher@example.com", "DEMXAXYZ"),
 ]
 
 
@@ -99,6 +99,10 @@ def load_school(*, seed: int = 2026) -> SchoolLoadResult:
     if existing is None:
         result.created = True
         _create(result, random.Random(seed))
+    else:
+        # The codes the README names, also in a demo school made before codes had 8 characters.
+        for name, _grade, _kind, _email, code in CLASSES:
+            Classroom.objects.filter(school=existing, name=name).exclude(class_code=code).update(class_code=code)
     pupil = User.objects.filter(
         display_name=DEMO_PUPIL, memberships__classroom__name="3A", memberships__school__name=DEMO_SCHOOL
     ).first()

@@ -27,7 +27,9 @@ from .provinces import Province
 
 # Letters and digits that cannot be mistaken for one another when read off a board or a card.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CLASS_CODE_LENGTH = 6
+# 31^8, about 8.5e11 class codes: with the sign-in limits (schools.signin_limits), finding any one
+# of 10 000 classes by guessing takes centuries from one address (docs/security.md).
+CLASS_CODE_LENGTH = 8
 JOIN_CODE_LENGTH = 8
 
 
@@ -38,6 +40,11 @@ def new_code(length: int) -> str:
 def normalise_code(text: str) -> str:
     """What a person typed, as stored: upper case, without spaces or dashes."""
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def display_code(code: str) -> str:
+    """A code as printed and shown, in groups of four ("DEM3-AXYZ"): easier to read off a board."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 class SchoolKind(models.TextChoices):
@@ -113,6 +120,10 @@ class Classroom(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def class_code_display(self) -> str:
+        return display_code(self.class_code)
 
     @property
     def age_band(self) -> str:

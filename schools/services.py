@@ -17,7 +17,7 @@ from progress.models import StepRecord
 from quizzes import services as quiz_services
 from quizzes.models import QuizAttempt
 
-from . import selectors
+from . import selectors, signin_limits
 from .models import (
     CLASS_CODE_LENGTH,
     JOIN_CODE_LENGTH,
@@ -225,10 +225,15 @@ def pupil_rename(*, pupil: User, classroom: Classroom, name: str) -> None:
 
 
 def class_unlock_all(*, classroom: Classroom) -> int:
-    """Unlock every locked-out pupil of the class (same cards); returns how many."""
-    return PupilCredential.objects.filter(
-        user__memberships__classroom=classroom, user__memberships__role=MembershipRole.PUPIL, locked_at__isnull=False
-    ).update(failed_attempts=0, locked_at=None)
+    """Unlock every locked-out pupil of the class (same cards), clear everyone's count of wrong
+    tries, and resume the class's sign-in if it was paused; returns how many were locked."""
+    pupils = PupilCredential.objects.filter(
+        user__memberships__classroom=classroom, user__memberships__role=MembershipRole.PUPIL
+    )
+    locked = pupils.filter(locked_at__isnull=False).update(failed_attempts=0, locked_at=None)
+    pupils.exclude(failed_attempts=0).update(failed_attempts=0)
+    signin_limits.resume_class(classroom)
+    return locked
 
 
 @transaction.atomic

@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 DEMO_PASSWORD = "Demo@2026"
 TEACHER = "teacher@example.com"
 TRAINEE = "trainee@example.com"
-DEFAULT_PUPIL = "DEM3AA:Nguyễn Minh An:sun,star,apple"
+DEFAULT_PUPIL = "DEM3AXYZ:Nguyễn Minh An:sun,star,apple"
 
 
 # --- HTTP -------------------------------------------------------------------------------------

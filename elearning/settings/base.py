@@ -213,12 +213,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Pupils sign in with their class code, their name and a picture password or PIN
 # (accounts.credentials): the secret is an HMAC under this key (by default derived from
 # SECRET_KEY; set it to keep cards valid when SECRET_KEY rotates). Wrong tries in a row before a
-# pupil is locked out until their teacher resets them:
+# pupil is locked out until their teacher resets them (a right try does not clear them):
 PUPIL_CREDENTIAL_KEY = env("PUPIL_CREDENTIAL_KEY", default="")
 PUPIL_SIGNIN_MAX_FAILURES = env.int("PUPIL_SIGNIN_MAX_FAILURES", default=5)
-# Wrong class codes one IP address may type in 10 minutes (a whole class behind one school IP
-# types the right code; guessing codes is what this stops).
+# Wrong pictures or PINs in one class in an hour before its sign-in pauses for everyone until the
+# teacher taps "Unlock them all" (schools.signin_limits).
+PUPIL_SIGNIN_MAX_FAILURES_PER_CLASS = env.int("PUPIL_SIGNIN_MAX_FAILURES_PER_CLASS", default=60)
+# Wrong class codes one IP address may type in 10 minutes and in a day; beyond either, every code
+# typed there is refused, the right one too, so the limit tells a guesser nothing (a whole class
+# behind one school IP types the right code; a teacher there lifts it with one tap).
 CLASS_CODE_MAX_FAILURES_PER_IP = env.int("CLASS_CODE_MAX_FAILURES_PER_IP", default=30)
+CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY = env.int("CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY", default=200)
 # Pupils share phones and tablets: their sessions last this long (adults keep Django's default).
 PUPIL_SESSION_SECONDS = env.int("PUPIL_SESSION_SECONDS", default=4 * 60 * 60)
 # Behind a reverse proxy every request comes from the proxy's address: tell allauth (and so the

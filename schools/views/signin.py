@@ -2,16 +2,16 @@
 Works without JavaScript; the picture grid script only makes tapping quicker.
 
 This is not allauth's login, so allauth's per-IP limits (meant for adults' passwords) do not
-throttle a whole class behind one school IP. What protects pupils instead: the lockout per
-pupil after a few wrong tries (accounts.credentials), and a limit on wrong class codes per IP.
+throttle a whole class behind one school IP. What protects pupils instead: eight-character class
+codes with limits per network address that answer right and wrong codes alike once reached, a
+limit on wrong secrets per class, and the lockout per pupil (schools.signin_limits,
+accounts.credentials).
 """
 
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,20 +21,11 @@ from django.views.decorators.http import require_http_methods
 from accounts import credentials
 from accounts.models import CredentialKind
 
-from .. import selectors
+from .. import selectors, signin_limits
 from ..forms import ClassCodeForm, PictureSecretForm, PinSecretForm
 from ..models import Classroom
 
 SESSION_KEY = "schools.signin_classroom"
-CODE_WINDOW_SECONDS = 10 * 60
-
-
-def _ip_key(request) -> str:
-    try:
-        ip = get_adapter().get_client_ip(request)
-    except Exception:  # no address at all: count them together
-        ip = "unknown"
-    return f"schools:wrong-class-code:{ip}"
 
 
 def _session_classroom(request) -> Classroom | None:
@@ -50,20 +41,18 @@ def class_code(request):
     form = ClassCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        # The right code always works; only unknown codes count against this IP address.
+        if signin_limits.network_blocked(request):
+            # The same answer to a right code as to a wrong one: the limit is no oracle.
+            error = _(
+                "Too many wrong class codes were typed on this network. Wait a while, or ask your teacher "
+                "to open the class's pupils page, which lets this network try again."
+            )
+            return render(request, "schools/signin_code.html", {"form": ClassCodeForm(), "error": error}, status=429)
         classroom = Classroom.objects.filter(class_code=form.cleaned_data["code"], active=True).first()
         if classroom:
             request.session[SESSION_KEY] = classroom.pk
             return redirect("schools:signin_names")
-        key = _ip_key(request)
-        if cache.get(key, 0) >= settings.CLASS_CODE_MAX_FAILURES_PER_IP:
-            error = _("Too many wrong class codes were typed here. Wait ten minutes, or ask your teacher.")
-            return render(request, "schools/signin_code.html", {"form": ClassCodeForm(), "error": error}, status=429)
-        if not cache.add(key, 1, CODE_WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between the two calls
-                cache.set(key, 1, CODE_WINDOW_SECONDS)
+        signin_limits.wrong_code(request)
         form.add_error("code", _("No class has this code. Look at your card, or ask your teacher."))
     if form.errors:
         status = 400
@@ -94,10 +83,16 @@ def enter_secret(request, pupil_id: int):
     status, error = 200, ""
     if credential.is_locked:
         status = 423
+    elif request.method == "POST" and signin_limits.class_paused(classroom):
+        # Right or wrong, the same answer until the teacher unlocks the class: no oracle.
+        status = 429
+        error = _("This class has had too many wrong tries. Ask your teacher to tap “Unlock them all”.")
     elif request.method == "POST":
         status = 400
         if form.is_valid():
             result = credentials.check(credential=credential, answer=form.answer())
+            if not result.ok:
+                signin_limits.wrong_secret(classroom)
             if result.ok:
                 login(request, pupil, backend="django.contrib.auth.backends.ModelBackend")
                 # Phones are shared: a pupil's session ends after a school morning, or sooner on "Log out".

@@ -23,7 +23,7 @@ from accounts import credentials
 from accounts.models import CredentialKind
 from quizzes import selectors as quiz_selectors
 
-from .. import exports, selectors, services
+from .. import exports, selectors, services, signin_limits
 from ..cards import login_cards_pdf
 from ..forms import (
     AssignForm,
@@ -301,16 +301,23 @@ def roster_add(request, classroom_id: int):
 def classroom_pupils(request, classroom_id: int):
     classroom = selectors.classroom_for_staff(user=request.user, classroom_id=classroom_id)
     if request.method == "POST" and request.POST.get("action") == "unlock_all":
-        count = services.class_unlock_all(classroom=classroom)
-        messages.success(
-            request,
-            ngettext("%(count)s pupil can sign in again.", "%(count)s pupils can sign in again.", count)
-            % {"count": count},
-        )
+        services.class_unlock_all(classroom=classroom)
+        messages.success(request, _("Every pupil of the class can sign in again, with the same cards."))
+        return redirect("schools:classroom_pupils", classroom_id=classroom.pk)
+    if request.method == "POST" and request.POST.get("action") == "unblock_network":
+        signin_limits.unblock_network(request)
+        messages.success(request, _("Pupils on this network can type the class code again."))
         return redirect("schools:classroom_pupils", classroom_id=classroom.pk)
     pupils = selectors.sorted_pupils(selectors.pupils_of(classroom))
     locked = sum(1 for p in pupils if getattr(p, "pupil_credential", None) and p.pupil_credential.is_locked)
-    context = {"classroom": classroom, "pupils": pupils, "locked_count": locked}
+    context = {
+        "classroom": classroom,
+        "pupils": pupils,
+        "locked_count": locked,
+        "class_paused": signin_limits.class_paused(classroom),
+        # Shown when the teacher is on the network the limit blocks (a school's one address).
+        "network_blocked": signin_limits.network_blocked(request),
+    }
     return render(request, "schools/classroom_pupils.html", context)
 
 

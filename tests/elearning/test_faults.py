@@ -103,7 +103,7 @@ def test_pages_and_sign_in_still_work_while_redis_is_down(redis_down, client):
     response = client.get("/vi/")
     assert response.status_code == 200
     # Sessions are in the database: signing in and staying signed in need no Redis.
-    response = client.post("/vi/class/", {"code": "ZZZZZZ"})
+    response = client.post("/vi/class/", {"code": "ZZZZZZZZ"})
     assert response.status_code == 400
 
 

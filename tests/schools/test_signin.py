@@ -51,7 +51,8 @@ def test_wrong_pictures_say_how_many_tries_are_left_and_lock_after_five(client, 
     assert client.post(url, picture_post(pupil)).status_code == 302
 
 
-def test_a_right_try_resets_the_count_of_wrong_ones(client, classroom, pupil):
+def test_a_right_try_does_not_clear_the_wrong_ones_until_the_teacher_unlocks(client, classroom, pupil):
+    """Otherwise whoever watches a pupil sign in gets four silent guesses after each sign-in."""
     url = _to_secret_page(client, classroom, pupil)
     wrong = {"picture1": "sun", "picture2": "sun", "picture3": "sun"}
     if secret(pupil) == ("sun", "sun", "sun"):
@@ -59,8 +60,33 @@ def test_a_right_try_resets_the_count_of_wrong_ones(client, classroom, pupil):
     for _ in range(4):
         client.post(url, wrong)
     assert client.post(url, picture_post(pupil)).status_code == 302
-    pupil.pupil_credential.refresh_from_db()
-    assert pupil.pupil_credential.failed_attempts == 0
+    client.logout()
+    url = _to_secret_page(client, classroom, pupil)
+    assert client.post(url, wrong).status_code == 423  # the fifth wrong try, days later, locks
+    services.class_unlock_all(classroom=classroom)
+    assert client.post(url, picture_post(pupil)).status_code == 302
+
+
+@override_settings(PUPIL_SIGNIN_MAX_FAILURES_PER_CLASS=6)
+def test_too_many_wrong_secrets_in_a_class_pause_it_for_everyone_until_the_teacher_unlocks(
+    client, classroom, pupils, leader
+):
+    for pupil in pupils:  # two wrong tries each: no one is locked, the class is
+        url = _to_secret_page(client, classroom, pupil)
+        wrong = {"picture1": "sun", "picture2": "sun", "picture3": "sun"}
+        if secret(pupil) == ("sun", "sun", "sun"):
+            wrong = {"picture1": "moon", "picture2": "moon", "picture3": "moon"}
+        for _ in range(2):
+            assert client.post(url, wrong).status_code == 400
+    url = _to_secret_page(client, classroom, pupils[0])
+    paused = client.post(url, picture_post(pupils[0]))
+    assert paused.status_code == 429  # the right pictures too: the pause tells a guesser nothing
+    teacher = Client()
+    teacher.force_login(leader)
+    page = teacher.get(reverse("schools:classroom_pupils", args=[classroom.pk]))
+    assert 'data-testid="unlock-all"' in page.content.decode()
+    teacher.post(reverse("schools:classroom_pupils", args=[classroom.pk]), {"action": "unlock_all"})
+    assert client.post(url, picture_post(pupils[0])).status_code == 302
 
 
 def test_pin_sign_in(client, classroom, pupil):
@@ -106,17 +132,59 @@ def test_nothing_of_the_secret_is_stored(pupil):
 
 
 def test_wrong_class_code_is_explained(client, classroom):
-    response = client.post(reverse("schools:signin"), {"code": "ZZZZZZ"})
+    response = client.post(reverse("schools:signin"), {"code": "ZZZZZZZZ"})
     assert response.status_code == 400
     assert "No class has this code" in response.content.decode() or "Không có lớp" in response.content.decode()
 
 
+def _without_tokens(response) -> str:
+    import re
+
+    return re.sub(r'value="[^"]{32,}"', "", response.content.decode())
+
+
 @override_settings(CLASS_CODE_MAX_FAILURES_PER_IP=3)
-def test_guessing_class_codes_is_limited_per_ip_but_the_right_code_is_not(client, classroom):
+def test_once_the_limit_is_reached_right_and_wrong_codes_get_the_same_answer(client, classroom, leader):
+    signin = reverse("schools:signin")
     for _ in range(3):
-        client.post(reverse("schools:signin"), {"code": "ZZZZZZ"})
-    assert client.post(reverse("schools:signin"), {"code": "ZZZZZZ"}).status_code == 429
-    assert client.post(reverse("schools:signin"), {"code": classroom.class_code}).status_code == 302
+        assert client.post(signin, {"code": "ZZZZZZZZ"}).status_code == 400
+    wrong = client.post(signin, {"code": "ZZZZZZZZ"})
+    right = client.post(signin, {"code": classroom.class_code})
+    assert wrong.status_code == right.status_code == 429
+    assert _without_tokens(wrong) == _without_tokens(right)
+    # A teacher on the same network lets it try again with one tap.
+    teacher = Client()
+    teacher.force_login(leader)
+    pupils_page = reverse("schools:classroom_pupils", args=[classroom.pk])
+    assert 'data-testid="unblock-network"' in teacher.get(pupils_page).content.decode()
+    teacher.post(pupils_page, {"action": "unblock_network"})
+    assert client.post(signin, {"code": classroom.class_code}).status_code == 302
+
+
+@override_settings(CLASS_CODE_MAX_FAILURES_PER_IP=1000, CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY=5)
+def test_the_daily_limit_holds_even_when_guesses_are_spread_out(client, classroom):
+    signin = reverse("schools:signin")
+    for _ in range(5):
+        client.post(signin, {"code": "ZZZZZZZZ"})
+    assert client.post(signin, {"code": classroom.class_code}).status_code == 429
+
+
+def test_guessing_any_one_of_10_000_classes_takes_longer_than_a_school_year(settings):
+    """The arithmetic of docs/security.md, from the settings as they are: one address, at the
+    highest rate the limits allow, against 10 000 classes."""
+    from schools.models import CLASS_CODE_LENGTH, CODE_ALPHABET
+    from schools.signin_limits import CODE_WINDOW_SECONDS, DAY_SECONDS
+
+    codes = len(CODE_ALPHABET) ** CLASS_CODE_LENGTH
+    per_day = min(
+        settings.CLASS_CODE_MAX_FAILURES_PER_IP * DAY_SECONDS // CODE_WINDOW_SECONDS,
+        settings.CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY,
+    )
+    expected_guesses = codes / 10_000  # on average, to hit one of 10 000 codes drawn at random
+    school_year_days = 275
+    assert expected_guesses / per_day > school_year_days * 1000  # even from a thousand addresses
+    chance_in_a_year = 1 - (1 - 10_000 / codes) ** (per_day * 365)
+    assert chance_in_a_year < 0.001
 
 
 def test_archived_class_cannot_sign_in(client, classroom, pupil):

@@ -64,7 +64,7 @@ def test_class_codes_are_unique_and_names_unique_among_active_classes(school, le
     again = client.post(url, {"name": "5a", "grade": 5, "sign_in_kind": "pictures"})
     assert again.status_code == 400
     classroom = Classroom.objects.get(name="5A")
-    assert classroom.age_band == "9-11" and len(classroom.class_code) == 6
+    assert classroom.age_band == "9-11" and len(classroom.class_code) == 8
     client.post(reverse("schools:classroom_archive", args=[classroom.pk]), {"active": "0"})
     classroom.refresh_from_db()
     assert not classroom.active
