@@ -2,11 +2,16 @@
 lists them). Idempotent: a second run finds them and changes nothing."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.db import transaction
 
 from .models import Role, User
 
 DEMO_PASSWORD = "Demo@2026"
+# The demo editor's second factor (the CMS needs one: elearning.middleware.StaffTwoFactorMiddleware).
+# Fixed, so the README can name it: add it to an authenticator app, or run `manage.py demo_totp`.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 DEMO_ADULTS = [
     # (e-mail, display name, role, staff, superuser)
@@ -40,4 +45,11 @@ def load_accounts() -> int:
             user.save(update_fields=["password"])
             created += 1
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        if staff and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
     return created
+
+
+def current_totp_code() -> str:
+    """The six digits the demo editor's authenticator app would show now."""
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, next(yield_hotp_counters_from_time())))

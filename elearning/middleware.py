@@ -1,6 +1,11 @@
 """Site-wide response rules that no single view should have to remember."""
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class PrivatePagesMiddleware:
@@ -18,3 +23,36 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class StaffTwoFactorMiddleware:
+    """Anyone who can open the Wagtail admin (editors, moderators, superusers) changes what every
+    learner reads and sees every account: the admin opens only once they have a second factor
+    (TOTP with allauth's MFA; recovery codes come with it). Until then /admin/ sends them to set
+    one up. Teachers and school leaders are offered it, not made to (README, "Accounts")."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def __call__(self, request):
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("wagtailadmin_home")
+        user = getattr(request, "user", None)
+        if (
+            request.path.startswith(self.admin_prefix)
+            and user is not None
+            and user.is_authenticated
+            and user.has_perm("wagtailadmin.access_admin")
+            and not is_mfa_enabled(user)
+        ):
+            messages.info(
+                request,
+                _(
+                    "The CMS opens once your account has two-factor authentication. Scan the code below "
+                    "with an authenticator app on your phone, type the six digits it shows, then keep the "
+                    "recovery codes somewhere safe."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts.models import Role, User
 
@@ -32,6 +33,14 @@ class AdultFactory(UserFactory):
     def verified_email(obj, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=extracted is not False, primary=True)
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        """Staff have a TOTP authenticator, as the CMS requires of them
+        (elearning.middleware.StaffTwoFactorMiddleware); `second_factor=False` for one without."""
+        wanted = (obj.is_staff or obj.is_superuser) if extracted is None else extracted
+        if create and wanted:
+            TOTP.activate(obj, generate_totp_secret())
 
 
 class PupilFactory(UserFactory):

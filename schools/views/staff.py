@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -69,7 +70,9 @@ def staff_home(request):
     schools = [
         {"membership": m, "classrooms": [c for c in classrooms if c.school_id == m.school_id]} for m in memberships
     ]
-    return render(request, "schools/staff_home.html", {"schools": schools})
+    # Offered, not required, to teachers and leaders (README, "Accounts"); reminded here until on.
+    context = {"schools": schools, "mfa_enabled": is_mfa_enabled(request.user)}
+    return render(request, "schools/staff_home.html", context)
 
 
 @staff_required

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_ADULTS, DEMO_PASSWORD, load_accounts
+from accounts.demo import DEMO_ADULTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_accounts
 from certificates.demo import load_certificate, load_templates, load_trainee
 from courses.curriculum import CurriculumError
 from courses.demo import load_curriculum
@@ -32,6 +32,10 @@ class Command(BaseCommand):
         if settings.DEMO_ACCOUNTS:
             created = load_accounts()
             self.stdout.write(f"Demo accounts: {created} new, {len(DEMO_ADULTS)} in all (password {DEMO_PASSWORD}).")
+            self.stdout.write(
+                f"Demo editor's second factor (the CMS asks for it): TOTP secret {DEMO_TOTP_SECRET}, "
+                "or the current code from `python manage.py demo_totp`."
+            )
             if not options["without_curriculum"]:
                 self._school()
                 self._certificate()
