@@ -17,7 +17,7 @@ from progress.models import StepRecord
 from quizzes import services as quiz_services
 from quizzes.models import QuizAttempt
 
-from . import selectors, signin_limits
+from . import audit, selectors, signin_limits
 from .models import (
     CLASS_CODE_LENGTH,
     JOIN_CODE_LENGTH,
@@ -165,7 +165,7 @@ def classroom_set_active(*, classroom: Classroom, active: bool) -> None:
 
 
 @transaction.atomic
-def roster_import(*, classroom: Classroom, plan: RosterPlan) -> list[User]:
+def roster_import(*, classroom: Classroom, plan: RosterPlan, by: User | None = None) -> list[User]:
     """Create the pupils of a checked plan, each with a picture password or PIN. Nothing is
     written unless every row is valid."""
     if not plan.ok:
@@ -202,11 +202,12 @@ def roster_import(*, classroom: Classroom, plan: RosterPlan) -> list[User]:
     kinds = {row.name: row.sign_in or classroom.sign_in_kind for row in plan.rows}
     for kind in set(kinds.values()):
         credentials.issue_many(users=[p for p in pupils if kinds[p.display_name] == kind], kind=kind)
+    audit.record(action="schools.pupils_added", classroom=classroom, by=by, count=len(pupils))
     return pupils
 
 
 @transaction.atomic
-def pupil_rename(*, pupil: User, classroom: Classroom, name: str) -> None:
+def pupil_rename(*, pupil: User, classroom: Classroom, name: str, by: User | None = None) -> None:
     """The same checks as adding a pupil: length, no contact details, unique in the class."""
     others = set(
         User.objects.filter(memberships__classroom=classroom, memberships__role=MembershipRole.PUPIL)
@@ -221,10 +222,11 @@ def pupil_rename(*, pupil: User, classroom: Classroom, name: str) -> None:
     if not plan.ok:
         raise SchoolError(" ".join(plan.rows[0].errors))
     User.objects.filter(pk=pupil.pk).update(display_name=plan.rows[0].name)
+    audit.record(action="schools.pupil_renamed", classroom=classroom, by=by, pupil=pupil)
     class_dashboard_changed(classroom)
 
 
-def class_unlock_all(*, classroom: Classroom) -> int:
+def class_unlock_all(*, classroom: Classroom, by: User | None = None) -> int:
     """Unlock every locked-out pupil of the class (same cards), clear everyone's count of wrong
     tries, and resume the class's sign-in if it was paused; returns how many were locked."""
     pupils = PupilCredential.objects.filter(
@@ -233,15 +235,39 @@ def class_unlock_all(*, classroom: Classroom) -> int:
     locked = pupils.filter(locked_at__isnull=False).update(failed_attempts=0, locked_at=None)
     pupils.exclude(failed_attempts=0).update(failed_attempts=0)
     signin_limits.resume_class(classroom)
+    audit.record(action="schools.class_unlocked", classroom=classroom, by=by, locked=locked)
     return locked
 
 
 @transaction.atomic
-def pupil_delete(*, pupil: User) -> None:
+def pupil_new_secret(*, pupil: User, classroom: Classroom, kind: str, by: User) -> None:
+    """A new card (pictures) or PIN: the old one stops working and the pupil is signed out."""
+    credentials.issue(user=pupil, kind=kind)
+    audit.record(action="schools.new_secret", classroom=classroom, by=by, pupil=pupil, kind=kind)
+
+
+@transaction.atomic
+def pupil_unlock(*, pupil: User, classroom: Classroom, by: User) -> None:
+    """Let a locked-out pupil try again with the same card."""
+    credentials.unlock(credential=pupil.pupil_credential)
+    audit.record(action="schools.pupil_unlocked", classroom=classroom, by=by, pupil=pupil)
+
+
+@transaction.atomic
+@transaction.atomic
+def pupil_delete(*, pupil: User, by: User | None = None) -> None:
     """Remove a pupil and everything stored about them (their account exists only for the class)."""
     if not pupil.is_pupil:
         raise ValueError("only pupil accounts are deleted this way")
+    classroom = _classroom_of(pupil)
+    if classroom is not None:
+        audit.record(action="schools.pupil_deleted", classroom=classroom, by=by, pupil=pupil)
     pupil.delete()
+
+
+def _classroom_of(pupil: User) -> Classroom | None:
+    membership = Membership.objects.filter(user=pupil, role=MembershipRole.PUPIL).select_related("classroom").first()
+    return membership.classroom if membership else None
 
 
 # --- Consent --------------------------------------------------------------------------------
@@ -280,6 +306,9 @@ def consent_record(
     ConsentEvent.objects.create(
         pupil=pupil, action=ConsentEvent.Action.RECORDED, by=by, details={"method": method, "given_on": str(given_on)}
     )
+    classroom = _classroom_of(pupil)
+    if classroom is not None:
+        audit.record(action="schools.consent_recorded", classroom=classroom, by=by, pupil=pupil, method=method)
     return record
 
 
@@ -300,6 +329,9 @@ def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
     deleted["activities"] = quiz_services.h5p_learner_data_delete(learner=pupil)
     ConsentRecord.objects.filter(pupil=pupil).delete()
     ConsentEvent.objects.create(pupil=pupil, action=ConsentEvent.Action.WITHDRAWN, by=by, details=deleted)
+    classroom = _classroom_of(pupil)
+    if classroom is not None:
+        audit.record(action="schools.consent_withdrawn", classroom=classroom, by=by, pupil=pupil, **deleted)
     return deleted
 
 

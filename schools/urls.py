@@ -18,6 +18,7 @@ urlpatterns = [
     path("schools/join/", staff.school_join, name="school_join"),
     path("schools/<int:school_id>/", staff.school_detail, name="school_detail"),
     path("schools/<int:school_id>/export.csv", staff.school_export, name="school_export"),
+    path("schools/<int:school_id>/audit/", staff.school_audit, name="school_audit"),
     path(
         "schools/<int:school_id>/staff/<int:membership_id>/<slug:action>/",
         staff.school_staff_action,

@@ -181,6 +181,10 @@ elif TASKS_BACKEND == "immediate":
 else:
     raise environ.ImproperlyConfigured(f"TASKS_BACKEND must be 'immediate' or 'rq', not {TASKS_BACKEND!r}.")
 
+# How long the audit log of staff actions on children's data is kept (schools.audit), in days:
+# two school years, long enough to answer a family's question about last year.
+AUDIT_LOG_DAYS = env.int("AUDIT_LOG_DAYS", default=730)
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -7,9 +7,11 @@ from __future__ import annotations
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -20,11 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import credentials
 from accounts.models import CredentialKind
 from quizzes import selectors as quiz_selectors
 
-from .. import exports, selectors, services, signin_limits
+from .. import audit, exports, selectors, services, signin_limits
 from ..cards import login_cards_pdf
 from ..forms import (
     AssignForm,
@@ -158,7 +159,17 @@ def school_staff_action(request, school_id: int, membership_id: int, action: str
 @staff_required
 def school_export(request, school_id: int):
     school = selectors.school_for_leader(user=request.user, school_id=school_id)
+    audit.record(action="schools.school_exported", school=school, by=request.user)
     return exports.csv_response(exports.school_rows(school), filename=f"school-{school.pk}-progress.csv")
+
+
+@staff_required
+def school_audit(request, school_id: int):
+    """What staff did to the school's children's data (schools.audit): for its leaders."""
+    school = selectors.school_for_leader(user=request.user, school_id=school_id)
+    page = Paginator(audit.entries_for_school(school), 50).get_page(request.GET.get("page"))
+    context = {"school": school, "page": page, "labels": audit.ACTIONS, "kept_days": settings.AUDIT_LOG_DAYS}
+    return render(request, "schools/school_audit.html", context)
 
 
 # --- Classes --------------------------------------------------------------------------------
@@ -238,6 +249,7 @@ def classroom_detail(request, classroom_id: int):
 @staff_required
 def classroom_export(request, classroom_id: int):
     classroom = selectors.classroom_for_staff(user=request.user, classroom_id=classroom_id)
+    audit.record(action="schools.class_exported", classroom=classroom, by=request.user)
     return exports.csv_response(exports.classroom_rows(classroom), filename=f"class-{classroom.pk}-progress.csv")
 
 
@@ -263,7 +275,7 @@ def roster_add(request, classroom_id: int):
         else:
             plan = plan_from_text(text, existing_names=existing)
         try:
-            pupils = services.roster_import(classroom=classroom, plan=plan)
+            pupils = services.roster_import(classroom=classroom, plan=plan, by=request.user)
         except SchoolError as error:
             messages.error(request, str(error))
             context |= {"plan": plan, "source": source, "payload": within_limit(text)}
@@ -304,7 +316,7 @@ def roster_add(request, classroom_id: int):
 def classroom_pupils(request, classroom_id: int):
     classroom = selectors.classroom_for_staff(user=request.user, classroom_id=classroom_id)
     if request.method == "POST" and request.POST.get("action") == "unlock_all":
-        services.class_unlock_all(classroom=classroom)
+        services.class_unlock_all(classroom=classroom, by=request.user)
         messages.success(request, _("Every pupil of the class can sign in again, with the same cards."))
         return redirect("schools:classroom_pupils", classroom_id=classroom.pk)
     if request.method == "POST" and request.POST.get("action") == "unblock_network":
@@ -367,16 +379,23 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
         if action in ("new_secret", "pin", "pictures"):
             kind = {"pin": CredentialKind.PIN, "pictures": CredentialKind.PICTURES}.get(action)
             current = getattr(pupil, "pupil_credential", None)
-            credentials.issue(user=pupil, kind=kind or (current.kind if current else classroom.sign_in_kind))
+            services.pupil_new_secret(
+                pupil=pupil,
+                classroom=classroom,
+                kind=kind or (current.kind if current else classroom.sign_in_kind),
+                by=request.user,
+            )
             messages.success(request, _("%(name)s has a new sign-in: print a new card.") % {"name": pupil})
             return here
         if action == "unlock" and getattr(pupil, "pupil_credential", None):
-            credentials.unlock(credential=pupil.pupil_credential)
+            services.pupil_unlock(pupil=pupil, classroom=classroom, by=request.user)
             messages.success(request, _("%(name)s can sign in again with the same card.") % {"name": pupil})
             return here
         if action == "rename":
             try:
-                services.pupil_rename(pupil=pupil, classroom=classroom, name=request.POST.get("name", ""))
+                services.pupil_rename(
+                    pupil=pupil, classroom=classroom, name=request.POST.get("name", ""), by=request.user
+                )
             except SchoolError as error:
                 messages.error(request, str(error))
             return here
@@ -384,7 +403,7 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
             if request.POST.get("sure") != "yes":
                 messages.error(request, _("Tick the box to confirm that the pupil and their data are deleted."))
                 return here
-            services.pupil_delete(pupil=pupil)
+            services.pupil_delete(pupil=pupil, by=request.user)
             messages.success(request, _("The pupil and everything stored about them are deleted."))
             return redirect("schools:classroom_pupils", classroom_id=classroom.pk)
         if action not in ("consent",):

@@ -94,6 +94,7 @@ SCHOOL_STAFF = {"class_teacher", "colleague", "leader"}
 CASES = [
     ("school_detail", {}, "get", SCHOOL_STAFF),
     ("school_export", {}, "get", {"leader"}),
+    ("school_audit", {}, "get", {"leader"}),
     ("classroom_create", {}, "get", SCHOOL_STAFF),
     ("school_staff_action", {"action": "make_leader"}, "post", {"leader"}),
     ("classroom_detail", {}, "get", CLASS_STAFF),
