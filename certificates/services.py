@@ -8,6 +8,7 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from courses.models import CoursePage
 
@@ -91,10 +92,13 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("a reason is required")
-    Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
+    revoked = Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason, revoked_by=by
     )
     certificate.refresh_from_db()
+    if revoked:
+        # In Wagtail's audit log with the other actions on people's data (Reports > Site history).
+        log(instance=certificate, action="certificates.revoke", user=by, data={"reason": reason})
     return certificate
 
 

@@ -154,6 +154,10 @@ def test_a_revoked_certificate_stays_revoked_when_the_course_is_finished_again(c
     certificate.refresh_from_db()
     assert certificate.status == "revoked" and certificate.revoked_reason == "Cấp nhầm"
     assert Certificate.objects.count() == 1
+    from wagtail.models import ModelLogEntry
+
+    logged = ModelLogEntry.objects.get(action="certificates.revoke")  # once: the second revoke changed nothing
+    assert logged.user == admin and logged.object_id == str(certificate.pk) and logged.data == {"reason": "Cấp nhầm"}
 
 
 def test_revoking_needs_a_reason(cert_course, worker):
