@@ -343,19 +343,33 @@ async def journey(http: Http, data: dict, session: str, *, start_at: float, args
             raise ValueError(f"GET the result: {answer.status}")
         result.phase = ""
     except (OSError, ValueError, TimeoutError, ConnectionError) as error:
-        result.error = f"{result.phase}: {type(error).__name__}: {error}" if str(error) else f"{result.phase}: timeout"
+        result.error = _failure(result.phase, error)
     result.finished = time.perf_counter()
     return result
 
 
-async def burst(base_url: str, data: dict, sessions: list[str], args) -> tuple[list[Journey], float, float]:
-    http = Http(base_url, args.timeout)
+def _failure(phase: str, error: Exception) -> str:
+    return f"{phase}: {type(error).__name__}: {error}" if str(error) else f"{phase}: timeout"
+
+
+def _schedule(args, count: int) -> tuple[float, list[tuple[float, random.Random]]]:
+    """The burst's start instants and each journey's own random source: the same for the same
+    seed, so that the project and the bare site are asked alike."""
     rng = random.Random(args.seed)
     now = time.perf_counter() + 0.5
-    offsets = _offsets(args, len(sessions), rng)
+    if args.spread == "even":
+        offsets = [args.window * number / count for number in range(count)]
+    else:
+        offsets = sorted(rng.uniform(0, args.window) for _ in range(count))
+    return now, [(now + offset, random.Random(rng.getrandbits(64))) for offset in offsets]
+
+
+async def burst(base_url: str, data: dict, sessions: list[str], args) -> tuple[list[Journey], float, float]:
+    http = Http(base_url, args.timeout)
+    now, schedule = _schedule(args, len(sessions))
     tasks = [
-        journey(http, data, session, start_at=now + offset, args=args, rng=random.Random(rng.getrandbits(64)))
-        for session, offset in zip(sessions, offsets, strict=True)
+        journey(http, data, session, start_at=start, args=args, rng=rng)
+        for session, (start, rng) in zip(sessions, schedule, strict=True)
     ]
     results = await asyncio.gather(*tasks)
     return results, now, time.perf_counter()
@@ -378,27 +392,16 @@ async def bare_journey(http: Http, *, start_at: float, args, rng: random.Random)
                 raise ValueError(f"GET the welcome page: {answer.status}")
         result.phase = ""
     except (OSError, ValueError, TimeoutError, ConnectionError) as error:
-        result.error = f"{result.phase}: {type(error).__name__}: {error}" if str(error) else f"{result.phase}: timeout"
+        result.error = _failure(result.phase, error)
     result.finished = time.perf_counter()
     return result
-
-
-def _offsets(args, count: int, rng: random.Random) -> list[float]:
-    if args.spread == "even":
-        return [args.window * number / count for number in range(count)]
-    return sorted(rng.uniform(0, args.window) for _ in range(count))
 
 
 async def bare_burst(base_url: str, count: int, args) -> tuple[list[Journey], float, float]:
     """The burst's schedule (same seed: same start instants and pauses) against the bare site."""
     http = Http(base_url, args.timeout)
-    rng = random.Random(args.seed)
-    now = time.perf_counter() + 0.5
-    offsets = _offsets(args, count, rng)
-    tasks = [
-        bare_journey(http, start_at=now + offset, args=args, rng=random.Random(rng.getrandbits(64)))
-        for offset in offsets
-    ]
+    now, schedule = _schedule(args, count)
+    tasks = [bare_journey(http, start_at=start, args=args, rng=rng) for start, rng in schedule]
     results = await asyncio.gather(*tasks)
     return results, now, time.perf_counter()
 
@@ -458,6 +461,13 @@ WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
 
 def _ms(values: list[float], percent: float) -> str:
     return f"{_setup.percentile(values, percent) * 1000:.0f}" if values else "-"
+
+
+def _print_latencies(results: list[Journey], heading: str) -> None:
+    print(f"{heading:<10} {'answered':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    for phase in PHASES:
+        values = [r.latencies[phase] for r in results if phase in r.latencies]
+        print(f"{phase:<10} {len(values):8d} {_ms(values, 50):>7} {_ms(values, 95):>7} {_ms(values, 100):>7}")
 
 
 def main() -> int:
@@ -550,10 +560,7 @@ def run(stack, args, bare, gunicorn_args: list[str]) -> int:
 
     wall = ended - began
     print()
-    print(f"{'step':<10} {'answered':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
-    for phase in PHASES:
-        values = [r.latencies[phase] for r in results if phase in r.latencies]
-        print(f"{phase:<10} {len(values):8d} {_ms(values, 50):>7} {_ms(values, 95):>7} {_ms(values, 100):>7}")
+    _print_latencies(results, "step")
     errors = [r for r in results if r.error]
     kinds: dict[str, int] = {}
     for r in errors:
@@ -616,10 +623,7 @@ def run_baseline(bare, args, gunicorn_args: list[str], pupils: int) -> int:
         "baseline: the same schedule (the same instants, four requests a pupil) against the welcome page of a "
         "bare `wagtail start` site (SQLite, its production settings, the same gunicorn command):"
     )
-    print(f"{'request':<10} {'answered':>8} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
-    for phase in PHASES:
-        values = [r.latencies[phase] for r in results if phase in r.latencies]
-        print(f"{phase:<10} {len(values):8d} {_ms(values, 50):>7} {_ms(values, 95):>7} {_ms(values, 100):>7}")
+    _print_latencies(results, "request")
     requests = sum(len(r.latencies) for r in results)
     errors = [r for r in results if r.error]
     for r in errors[:5]:
