@@ -12,7 +12,8 @@ class PrivatePagesMiddleware:
     """Every page answered to someone signed in may show their data (a pupil's progress and
     answers, a class's names on a dashboard): `Cache-Control: no-store, private`, so that neither
     a shared phone's browser cache nor a proxy keeps it after the pupil signs out. Pages for
-    visitors are left as they are (cacheable where the view allows)."""
+    visitors are left as they are (cacheable where the view allows), and so is a response its view
+    declared `public` (an H5P package's files, the same for everyone and kept for a year)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,7 +21,7 @@ class PrivatePagesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response
 

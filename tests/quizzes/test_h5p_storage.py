@@ -86,6 +86,10 @@ def test_h5p_file_is_served_with_long_cache_and_a_strict_policy(client, db):
         reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "H5P.TestQuestion-1.2/question.js"})
     )
     assert script["Content-Type"] == "text/javascript"
+    # Signed in, the package's files (the same for everyone) are still kept a year, unlike pages.
+    client.force_login(PupilFactory())
+    again = client.get(reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "h5p.json"}))
+    assert again["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 @pytest.mark.parametrize("name", ["../../settings.py", "content/../../../etc/passwd", "nothing.json", "/etc/passwd"])
