@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "quizzes.middleware.H5PContentOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +75,37 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# What a page may ask of the device, for every response (django-permissions-policy): nothing, but
+# full screen and autoplay for the site's own frames (an H5P activity's full-screen button, an
+# interactive video). No camera, microphone or location: a child's page never needs them, and an
+# uploaded H5P package runs script in the site's origin. Referrer-Policy and
+# Cross-Origin-Opener-Policy are Django's own (SecurityMiddleware), set explicitly here.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": ["self"],
+    "bluetooth": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 ROOT_URLCONF = "elearning.urls"
 CSRF_FAILURE_VIEW = "elearning.views.errors.csrf_failure"
