@@ -47,8 +47,8 @@ def _own_addresses(path: str) -> list[tuple[str, list[str]]]:
 
 
 def _cached_route(request, path: str):
-    """The route for `path` from a cached page address, or None (nothing cached yet, or the page
-    is no longer live)."""
+    """The route for `path` from a cached page address, and whether the page served was found
+    below that address; None (nothing cached yet, or the page is no longer live)."""
     addresses = dict(_own_addresses(path))
     keys = {_route_key(request, address): address for address in addresses}
     found = content_cache.lookup_first(request, list(keys))
@@ -62,9 +62,11 @@ def _cached_route(request, path: str):
     request._wagtail_site = content_cache.instance_copy(site)
     try:
         # A live check, the page's own preparations (courses.pages.CachedPageMixin), its sub-route.
-        return page.route(request, addresses[keys[key]])
+        result = page.route(request, addresses[keys[key]])
     except Http404:
         return None
+    # Whether the page served lies further down than the cached one (not a sub-route of it).
+    return result, result[0].pk != page.pk
 
 
 def _remember(request, path: str, route_result) -> None:
@@ -79,9 +81,14 @@ def _remember(request, path: str, route_result) -> None:
 
 def serve(request, path):
     if request.method in ("GET", "HEAD", "POST") and not getattr(request, "is_preview", False):
-        result = _cached_route(request, path)
-        if result is not None:
+        cached = _cached_route(request, path)
+        if cached is not None:
+            result, found_below = cached
             request._wagtail_route_for_request = result
+            if found_below:
+                # Found by walking down from a page further up (a child page not cached yet):
+                # remember the page's own address, so that the next request looks it up directly.
+                _remember(request, path, result)
         else:
             result = Page.route_for_request(request, path)
             if result is not None:

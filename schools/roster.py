@@ -32,6 +32,7 @@ MAX_PASTE_CHARACTERS = 10_000
 CSV_COLUMNS = ("name", "sign_in")
 SIGN_IN_VALUES = ("pictures", "pin")
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _EMAIL = re.compile(r"\S+@\S+")
 _PHONE = re.compile(r"(\+?\d[\d .-]{6,}\d)")
 _DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
@@ -43,6 +44,7 @@ class RosterRow:
     name: str
     sign_in: str = ""
     errors: list[str] = field(default_factory=list)
+    raw: str = ""  # the name as typed, before spaces were folded: what the invisible-character check reads
 
 
 @dataclass
@@ -72,7 +74,7 @@ def _check_rows(plan: RosterPlan, existing_names: set[str]) -> RosterPlan:
             row.errors.append(_("The name is empty: write the pupil's name, or delete the line."))
             continue
         try:
-            names.clean_name(name)
+            names.clean_name(row.raw or name)
         except ValidationError as error:
             row.errors.extend(error.messages)
         if len(name) > MAX_NAME_LENGTH:
@@ -109,9 +111,11 @@ def plan_from_text(text: str, *, existing_names: set[str]) -> RosterPlan:
     """One name a line; blank lines are skipped."""
     if len(text or "") > MAX_PASTE_CHARACTERS:
         return RosterPlan(errors=[too_long_message()])
+    # Lines end only at a line feed or a carriage return: Unicode's other line and paragraph
+    # separators stay inside the name, where the invisible-character check refuses them.
     rows = [
-        RosterRow(line=number, name=_clean_name(line))
-        for number, line in enumerate((text or "").splitlines(), start=1)
+        RosterRow(line=number, name=_clean_name(line), raw=line)
+        for number, line in enumerate(_LINE_END.split(text or ""), start=1)
         if line.strip()
     ]
     return _check_rows(RosterPlan(rows=rows), existing_names)
@@ -191,6 +195,7 @@ def plan_from_csv(data: bytes, *, existing_names: set[str]) -> RosterPlan:
                 RosterRow(
                     line=first_line,
                     name=_clean_name(values.get("name", "")),
+                    raw=values.get("name", ""),
                     sign_in=(values.get("sign_in") or "").strip().lower(),
                 )
             )

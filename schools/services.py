@@ -254,7 +254,6 @@ def pupil_unlock(*, pupil: User, classroom: Classroom, by: User) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def pupil_delete(*, pupil: User, by: User | None = None) -> None:
     """Remove a pupil and everything stored about them (their account exists only for the class)."""
     if not pupil.is_pupil:

@@ -17,6 +17,8 @@ The arithmetic behind the numbers is in docs/security.md.
 
 from __future__ import annotations
 
+import ipaddress
+
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
@@ -27,10 +29,15 @@ SECRET_WINDOW_SECONDS = 60 * 60
 
 
 def _ip(request) -> str:
+    """The client's address; an IPv6 address as its /64 network, which one subscriber usually
+    holds whole (as allauth's own limits count it), so that moving within it does not help."""
     try:
-        return get_adapter().get_client_ip(request)
-    except Exception:  # no address at all: count them together
+        address = ipaddress.ip_address(get_adapter().get_client_ip(request))
+    except Exception:  # no address at all, or not one: count them together
         return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _code_keys(request) -> tuple[str, str]:
@@ -38,28 +45,49 @@ def _code_keys(request) -> tuple[str, str]:
     return f"schools:wrong-class-code:{ip}", f"schools:wrong-class-code-day:{ip}"
 
 
-def _count(key: str, timeout: int) -> None:
-    if not cache.add(key, 1, timeout):
+def _count(key: str, timeout: int) -> int:
+    """Add one to `key` and return it. The window runs `timeout` seconds from the latest count
+    (`touch`: the database cache's `incr` would otherwise give the key its default 5 minutes). If
+    the cache is away, 1: the limits fail open."""
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        value = cache.incr(key)
+    except ValueError:  # expired between the two calls, or the cache is away
+        cache.set(key, 1, timeout)
+        return 1
+    cache.touch(key, timeout)
+    return value
+
+
+def code_try_allowed(request) -> bool:
+    """Count this try before the code is looked up, so that tries sent at once cannot slip past
+    the limits; False once the address is over either of them: then every code is refused, right
+    or wrong. A right code is taken off the count again (`code_was_right`)."""
+    short, day = _code_keys(request)
+    return (
+        _count(short, CODE_WINDOW_SECONDS) <= settings.CLASS_CODE_MAX_FAILURES_PER_IP
+        and _count(day, DAY_SECONDS) <= settings.CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY
+    )
+
+
+def code_was_right(request) -> None:
+    for key, timeout in zip(_code_keys(request), (CODE_WINDOW_SECONDS, DAY_SECONDS), strict=True):
         try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, timeout)
+            cache.decr(key)
+        except ValueError:
+            continue
+        cache.touch(key, timeout)
 
 
 def network_blocked(request) -> bool:
-    """Whether this address has typed too many wrong class codes (then every code is refused)."""
+    """Whether this address is over a limit (shown to a teacher on that network)."""
     short, day = _code_keys(request)
     counts = cache.get_many([short, day])
     return (
         counts.get(short, 0) >= settings.CLASS_CODE_MAX_FAILURES_PER_IP
         or counts.get(day, 0) >= settings.CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY
     )
-
-
-def wrong_code(request) -> None:
-    short, day = _code_keys(request)
-    _count(short, CODE_WINDOW_SECONDS)
-    _count(day, DAY_SECONDS)
 
 
 def unblock_network(request) -> None:

@@ -8,13 +8,14 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # schools.models.CODE_ALPHABET, as
 
 
 def lengthen_codes(apps, schema_editor):
-    """Existing six-character codes get two more random characters: their cards must be printed
-    again (the teacher's class page shows the new code)."""
+    """Existing six-character codes are replaced by new eight-character ones, drawn afresh (not the
+    old code lengthened: whoever knew an old code would need only 31^2 tries). Their cards must be
+    printed again; the teacher's class page shows the new code."""
     Classroom = apps.get_model("schools", "Classroom")
     taken = set(Classroom.objects.values_list("class_code", flat=True))
     for classroom in Classroom.objects.filter(class_code__regex=r"^.{1,7}$").only("pk", "class_code"):
         while True:
-            code = (classroom.class_code + "".join(secrets.choice(ALPHABET) for _ in range(8)))[:8]
+            code = "".join(secrets.choice(ALPHABET) for _ in range(8))
             if code not in taken:
                 break
         taken.add(code)

@@ -41,7 +41,7 @@ def class_code(request):
     form = ClassCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if signin_limits.network_blocked(request):
+        if not signin_limits.code_try_allowed(request):
             # The same answer to a right code as to a wrong one: the limit is no oracle.
             error = _(
                 "Too many wrong class codes were typed on this network. Wait a while, or ask your teacher "
@@ -50,9 +50,9 @@ def class_code(request):
             return render(request, "schools/signin_code.html", {"form": ClassCodeForm(), "error": error}, status=429)
         classroom = Classroom.objects.filter(class_code=form.cleaned_data["code"], active=True).first()
         if classroom:
+            signin_limits.code_was_right(request)
             request.session[SESSION_KEY] = classroom.pk
             return redirect("schools:signin_names")
-        signin_limits.wrong_code(request)
         form.add_error("code", _("No class has this code. Look at your card, or ask your teacher."))
     if form.errors:
         status = 400

@@ -71,3 +71,13 @@ def test_a_kept_page_is_handed_out_as_a_copy_per_request(rf, course):
     second = content_cache.process_copy(second_request, "test-course", lambda: pytest.fail("built twice"))
     assert second.pk == course.pk and second is not first
     assert not hasattr(second, "per_request_note") and "owner" not in second._state.fields_cache
+
+
+@pytest.mark.django_db
+def test_a_page_found_below_a_cached_address_gets_its_own_entry(client, lessons, home_page):
+    content_cache.process_entries.clear()
+    assert client.get("/vi/").status_code == 200  # the home page's address is cached
+    url = lessons[0].url
+    assert client.get(url).status_code == 200
+    own = [key for key in content_cache.process_entries.entries if key.startswith("route:") and key.endswith(url[4:])]
+    assert own, list(content_cache.process_entries.entries)

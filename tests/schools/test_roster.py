@@ -169,3 +169,10 @@ def test_a_nul_byte_or_a_second_line_in_a_rename_is_refused_not_a_500(client, le
         reverse("schools:roster_add", args=[classroom.pk]), {"confirm": "1", "source": "text", "payload": "Mai\x00"}
     )
     assert confirm.status_code == 400
+
+
+def test_unicode_line_separators_inside_a_name_are_refused_not_taken_as_new_lines():
+    plan = plan_from_text("An\u2028na\nBình\x0bMai", existing_names=set())
+    assert len(plan.rows) == 2
+    assert "U+2028 LINE SEPARATOR" in " ".join(plan.rows[0].errors)
+    assert "U+000B" in " ".join(plan.rows[1].errors)

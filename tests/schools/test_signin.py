@@ -161,6 +161,20 @@ def test_once_the_limit_is_reached_right_and_wrong_codes_get_the_same_answer(cli
     assert client.post(signin, {"code": classroom.class_code}).status_code == 302
 
 
+@override_settings(CLASS_CODE_MAX_FAILURES_PER_IP=3)
+def test_right_codes_do_not_count_and_one_ipv6_network_counts_as_one(client, classroom):
+    signin = reverse("schools:signin")
+    for _ in range(2):
+        client.post(signin, {"code": "ZZZZZZZZ"}, REMOTE_ADDR="2001:db8:5:7::1")
+    for _ in range(5):  # a class typing the right code
+        assert client.post(signin, {"code": classroom.class_code}, REMOTE_ADDR="2001:db8:5:7::2").status_code == 302
+    assert client.post(signin, {"code": "ZZZZZZZZ"}, REMOTE_ADDR="2001:db8:5:7::3").status_code == 400
+    # The third wrong code in the same /64 reached the limit: a fourth address there is refused too.
+    refused = client.post(signin, {"code": classroom.class_code}, REMOTE_ADDR="2001:db8:5:7:ffff::9")
+    assert refused.status_code == 429
+    assert client.post(signin, {"code": classroom.class_code}, REMOTE_ADDR="2001:db8:5:8::1").status_code == 302
+
+
 @override_settings(CLASS_CODE_MAX_FAILURES_PER_IP=1000, CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY=5)
 def test_the_daily_limit_holds_even_when_guesses_are_spread_out(client, classroom):
     signin = reverse("schools:signin")
