@@ -61,10 +61,6 @@ class RosterPlan:
         return len(self.errors) + sum(1 for row in self.rows if row.errors)
 
 
-def _clean_name(raw: str) -> str:
-    return names.normalise(raw)
-
-
 def _check_rows(plan: RosterPlan, existing_names: set[str]) -> RosterPlan:
     seen: dict[str, int] = {}
     existing = {names.normalise(name).casefold() for name in existing_names}
@@ -114,7 +110,7 @@ def plan_from_text(text: str, *, existing_names: set[str]) -> RosterPlan:
     # Lines end only at a line feed or a carriage return: Unicode's other line and paragraph
     # separators stay inside the name, where the invisible-character check refuses them.
     rows = [
-        RosterRow(line=number, name=_clean_name(line), raw=line)
+        RosterRow(line=number, name=names.normalise(line), raw=line)
         for number, line in enumerate(_LINE_END.split(text or ""), start=1)
         if line.strip()
     ]
@@ -194,7 +190,7 @@ def plan_from_csv(data: bytes, *, existing_names: set[str]) -> RosterPlan:
             rows.append(
                 RosterRow(
                     line=first_line,
-                    name=_clean_name(values.get("name", "")),
+                    name=names.normalise(values.get("name", "")),
                     raw=values.get("name", ""),
                     sign_in=(values.get("sign_in") or "").strip().lower(),
                 )

@@ -114,6 +114,7 @@ def _page_context(request, quiz, course) -> dict:
         "self": quiz,
         "course": course,
         "outline": outline,
+        "position": position,
         "quiz_url": outline.steps[position].url if position is not None else quiz.url,
         "for_children": course.audience == "pupil",
         "sensitive": sensitive,
@@ -123,11 +124,10 @@ def _page_context(request, quiz, course) -> dict:
 
 def _quiz_context(request, quiz, course) -> dict:
     context = _page_context(request, quiz, course)
-    position = context["outline"].position(quiz.pk)
     return {
         **context,
         "step_total": len(context["outline"].steps),
-        "step_number": (position or 0) + 1,
+        "step_number": (context["position"] or 0) + 1,
         "saves": request.user.is_authenticated and request.user.may_store_learning_data,
     }
 
