@@ -360,6 +360,11 @@ class Smoke:
             export.status == 200 and "csv" in export.headers.get("Content-Type", "") and export.text.count("\n") > 5,
             f"{export.status} {export.headers.get('Content-Type')}",
         )
+        schools = sorted({url for url, _attrs in parse(staff).links if re.search(r"/vi/schools/\d+/$", url)})
+        if self.check("teacher: leads a school", bool(schools)):
+            self.page(
+                browser, schools[0] + "audit/", "teacher: the school's audit log", contains='data-testid="audit-log"'
+            )
 
     def certificate(self, wait_seconds: float = 180) -> None:
         browser = self.sign_in_adult(TRAINEE)
