@@ -239,7 +239,20 @@ class H5PActivity(models.Model):
             return False
 
     def player(self, *, request, page) -> dict:
-        """What the lesson's player needs for this learner on `page` (see
+        """What a lesson needs to embed this activity's player on `page` (see
+        courses/templates/courses/blocks/h5p_activity.html): the player is a document of its own,
+        under its own Content-Security-Policy, framed by the lesson."""
+        from django.urls import reverse
+
+        return {
+            "activity": self.pk,
+            "title": self.title,
+            "playable": self.is_playable(),
+            "src": reverse("h5p_player", kwargs={"page_id": page.pk, "activity_id": self.pk}),
+        }
+
+    def player_options(self, *, request, page) -> dict:
+        """What the player document needs for this learner on `page` (see
         quizzes/templates/quizzes/h5p/player.html): the package's address, the player's own files,
         where to report, and the saved state to resume from. Nothing is reported for a visitor
         or for a pupil whose family's consent is not recorded."""
@@ -287,8 +300,6 @@ class H5PActivity(models.Model):
             report = {"statements": reverse("h5p_statement", kwargs=kwargs), "csrfToken": get_token(request)}
         return {
             "activity": self.pk,
-            "element_id": f"h5p-{self.pk}-{page.pk}",
-            "playable": self.is_playable(),
             "options": options,
             "report": report,
             "main_bundle": static("h5p-standalone/main.bundle.js"),

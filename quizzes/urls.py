@@ -10,6 +10,7 @@ urlpatterns = [
 ]
 
 learner_urlpatterns = [
+    path("h5p/play/<int:page_id>/<int:activity_id>/", h5p.h5p_player, name="h5p_player"),
     path("h5p/play/<int:page_id>/<int:activity_id>/statements/", h5p.h5p_statement, name="h5p_statement"),
     path("h5p/play/<int:page_id>/<int:activity_id>/state/", h5p.h5p_state, name="h5p_state"),
 ]

@@ -2,6 +2,8 @@
 (SQLite, immediate tasks) and a deployment at scale (PostgreSQL, Redis, RQ workers) is read
 from the environment; see `.env.example` and the README."""
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "elearning.csp.PolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "quizzes.middleware.H5PContentOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -340,6 +343,88 @@ H5P_CONTENT_ORIGIN = env("H5P_CONTENT_ORIGIN", default="").rstrip("/")
 H5P_STATEMENT_MAX_BYTES = env.int("H5P_STATEMENT_MAX_BYTES", default=16 * 1024)
 H5P_STATE_MAX_BYTES = env.int("H5P_STATE_MAX_BYTES", default=64 * 1024)
 
+# --- Content-Security-Policy (django-csp; elearning/csp.py picks one of these per response) ----
+# Video hosts a lesson's video block may frame (Wagtail embeds from YouTube or Vimeo).
+CSP_VIDEO_FRAME_HOSTS = env.list(
+    "CSP_VIDEO_FRAME_HOSTS",
+    default=["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"],
+)
+# Pictures and uploads served from elsewhere (a CDN or S3 bucket in front of MEDIA_URL).
+CSP_MEDIA_HOSTS = env.list("CSP_MEDIA_HOSTS", default=[])
+_H5P_FILES = [H5P_CONTENT_ORIGIN] if H5P_CONTENT_ORIGIN else []
+# Every page of the site: nothing inline, nothing evaluated, nothing from elsewhere but videos
+# in frames. A page may be framed by no one (clickjacking); forms post only to the site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *CSP_MEDIA_HOSTS],
+        "font-src": ["'self'"],
+        "media-src": ["'self'", *CSP_MEDIA_HOSTS],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *CSP_VIDEO_FRAME_HOSTS],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# The H5P player's own document (quizzes/views/h5p.py, `h5p_player`), framed by the lesson. An
+# H5P package is other people's code; its document gets only what real content types need:
+# - script-src: the player and the package's libraries (from the site, or H5P_CONTENT_ORIGIN),
+#   and one inline script by its hash: h5p-standalone writes the content's frame with
+#   `document.write`, ending in this fixed line, and that frame inherits this policy.
+#   No 'unsafe-inline' and no 'unsafe-eval' for scripts.
+# - style-src 'unsafe-inline': H5P's core and its content types build markup with style
+#   attributes (sizes, positions of draggables, progress bars); without it they lay out broken.
+#   Styles cannot run script, and the document shows nothing of the site's.
+# - img, media and font from the package (and data:/blob:, which content types make of pictures
+#   and recordings); connect-src for the package's JSON and the learner's state and statements.
+# - frame-src 'self': the content's own frame (about:blank, written by the player).
+# - frame-ancestors 'self': only the site's lessons may frame it.
+def _sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+H5P_PLAYER_INLINE_SCRIPT = "H5PIntegration = window.parent.H5PIntegration; var H5P = H5P || {}; H5P.externalEmbed = false;"
+CONTENT_SECURITY_POLICY_H5P_PLAYER = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", *_H5P_FILES, f"'sha256-{_sha256(H5P_PLAYER_INLINE_SCRIPT)}'"],
+        "style-src": ["'self'", *_H5P_FILES, "'unsafe-inline'"],
+        "img-src": ["'self'", *_H5P_FILES, "data:", "blob:", *CSP_MEDIA_HOSTS],
+        "media-src": ["'self'", *_H5P_FILES, "data:", "blob:"],
+        "font-src": ["'self'", *_H5P_FILES, "data:"],
+        "connect-src": ["'self'", *_H5P_FILES],
+        "frame-src": ["'self'"],
+        "form-action": ["'none'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# The Wagtail admin: the site's policy plus what Wagtail's editing screens need, measured by the
+# admin's browser journeys (tests/browser/test_admin.py, which fail on any violation). Wagtail 8
+# is not yet written for a strict policy (wagtail/wagtail#7053); the admin is for staff with two
+# factors, and shows no markup written by learners.
+# - script-src 'unsafe-inline': the explorer and the StreamField's blocks carry inline scripts
+#   (some inserted with the block's markup by jQuery); no 'unsafe-eval';
+# - style-src 'unsafe-inline': Wagtail's templates and widgets write style attributes;
+# - img-src blob:: the upload previews of images and documents;
+# - frame-ancestors 'self': the live preview panel frames the admin's own preview of a page.
+_SITE_POLICY = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_SITE_POLICY,
+        "script-src": [*_SITE_POLICY["script-src"], "'unsafe-inline'"],
+        "style-src": [*_SITE_POLICY["style-src"], "'unsafe-inline'"],
+        "img-src": [*_SITE_POLICY["img-src"], "blob:"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "An toàn trên mạng"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
@@ -350,6 +435,9 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "pptx", "xlsx", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send a hash of each editor's e-mail to another company with every admin
+# page (and the admin's Content-Security-Policy allows no outside pictures). Initials instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The curriculum's illustrations are SVG drawings; Wagtail serves them unchanged (preserve-svg).
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 

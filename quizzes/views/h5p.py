@@ -9,7 +9,9 @@ import mimetypes
 
 from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from progress.services import ProgressNotRecorded
@@ -50,6 +52,25 @@ def h5p_file(request, sha256: str, name: str):
     if settings.H5P_CONTENT_ORIGIN:
         # The player on the site's pages fetches JSON and fonts from here.
         response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+@xframe_options_sameorigin
+def h5p_player(request, page_id: int, activity_id: int):
+    """The player of one activity on one lesson: a document of its own, framed by the lesson, so
+    that the package's scripts and inline styles run under the player's narrow policy
+    (`CONTENT_SECURITY_POLICY_H5P_PLAYER`) and the lesson keeps the site's strict one. Whoever may
+    read the lesson may play its activities; only a learner whose data may be stored reports."""
+    page, activity = selectors.h5p_activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
+    context = {
+        "activity": activity,
+        "page": page,
+        "playable": activity.is_playable(),
+        "player": activity.player_options(request=request, page=page),
+    }
+    response = TemplateResponse(request, "quizzes/h5p/player.html", context)
+    response.csp_policy = "h5p_player"  # a policy name that elearning/csp.py knows
     return response
 
 

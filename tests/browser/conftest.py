@@ -1,6 +1,10 @@
 """Browser journeys: Playwright drives Debian's Chromium (/usr/bin/chromium; never a browser
 download) against a live server. Locally they skip, saying how to install Chromium; in CI
-(CI=true or REQUIRE_BROWSER_TESTS=1) a missing browser is a failure."""
+(CI=true or REQUIRE_BROWSER_TESTS=1) a missing browser is a failure.
+
+Every journey also proves the Content-Security-Policy holds: each browser context a test opens
+listens for `securitypolicyviolation` in every frame (and for Chromium's console report of one,
+which also comes with JavaScript off), and the test fails if the policy blocked anything."""
 
 import os
 import shutil
@@ -21,6 +25,38 @@ CHROMIUM_ARGS = [
 ]
 # A small, cheap phone.
 PHONE = {"width": 360, "height": 740}
+# Runs in every frame before the page's own scripts; Playwright's init scripts are not subject to
+# the page's policy.
+REPORT_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__cspViolation({directive: e.effectiveDirective, blocked: e.blockedURI,
+                         source: e.sourceFile + ':' + e.lineNumber, sample: e.sample});
+});
+"""
+
+
+class PolicyWatchingBrowser:
+    """The Playwright browser, whose every new context reports policy violations to `violations`."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.expose_binding(
+            "__cspViolation", lambda source, v: self.violations.append(f"{source['frame'].url}: {v}")
+        )
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._console)
+        return context
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.violations.append(f"{message.location.get('url')}: {message.text}")
 
 
 def browser_required() -> bool:
@@ -46,9 +82,10 @@ def browser(site):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = PolicyWatchingBrowser(playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
         yield browser
         browser.close()
+    assert not browser.violations, "The Content-Security-Policy blocked something:\n" + "\n".join(browser.violations)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """An H5P activity in a lesson, in a real browser on a phone: the learner answers the demo
-activity ("Spot the risk") inside the player's frame; the statement reaches the site with the
-page's CSRF token, and the result and the lesson's progress are stored. A broken package shows
-"unavailable" and the lesson goes on."""
+activity ("Spot the risk") inside the player, a document of its own framed by the lesson (with
+its own Content-Security-Policy; the browser fixture fails any test the policy blocks something
+in); the statement reaches the site with the player's CSRF token, and the result and the
+lesson's progress are stored. A broken package shows "unavailable" and the lesson goes on."""
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +14,12 @@ from tests.browser.test_quizzes import log_in
 from tests.conftest import FIXTURE_MODULE
 
 pytestmark = pytest.mark.browser
+PLAYER = "iframe[data-activity-frame]"
+
+
+def content(page):
+    """The H5P content: in the player's document, in the frame that the player writes."""
+    return page.frame_locator(PLAYER).frame_locator("iframe")
 
 RISKY = [
     "Cậu học trường nào thế?",
@@ -55,8 +62,8 @@ def test_h5p_answer_inside_the_player_is_stored_with_progress(h5p_site, page):
     expect(page.locator(".message--warning")).to_contain_text("Tìm tin nhắn không an toàn")
     assert not step_is_complete(learner=learner, page=lesson)
 
-    expect(page.locator("[data-h5p-ready]")).to_have_count(1, timeout=30_000)
-    frame = page.frame_locator(".h5p-player iframe")
+    expect(page.locator(PLAYER + "[data-activity-ready]")).to_have_count(1, timeout=30_000)
+    frame = content(page)
     for text in RISKY:
         frame.get_by_role("button", name=text).click()
     frame.get_by_role("button", name="Kiểm tra").click()
@@ -76,8 +83,11 @@ def test_h5p_answer_inside_the_player_is_stored_with_progress(h5p_site, page):
     assert H5PStatement.objects.filter(learner=learner, top_level=True).count() == 1
     assert errors == []
 
-    # The player's frame is named for screen readers; the page stays WCAG 2.1 AA.
-    expect(page.locator(".h5p-player iframe")).to_have_attribute("title", "Tìm tin nhắn không an toàn")
+    # The player's frames are named for screen readers; the page stays WCAG 2.1 AA.
+    expect(page.locator(PLAYER)).to_have_attribute("title", "Tìm tin nhắn không an toàn")
+    expect(page.frame_locator(PLAYER).locator("iframe")).to_have_attribute("title", "Tìm tin nhắn không an toàn")
+    # The lesson sized the frame to its content.
+    assert page.locator(PLAYER).evaluate("frame => frame.getBoundingClientRect().height") > 300
     assert violations(page) == []
 
     # Now the lesson can be finished: progress is stored.
@@ -90,8 +100,8 @@ def test_h5p_state_is_saved_and_restored_when_the_learner_comes_back(h5p_site, p
     site, lesson, activity = h5p_site
     learner = log_in(page, site.url)
     page.goto(site.url + lesson.url)
-    expect(page.locator("[data-h5p-ready]")).to_have_count(1, timeout=30_000)
-    frame = page.frame_locator(".h5p-player iframe")
+    expect(page.locator(PLAYER + "[data-activity-ready]")).to_have_count(1, timeout=30_000)
+    frame = content(page)
     frame.get_by_role("button", name=RISKY[0]).click()
     frame.get_by_role("button", name=RISKY[1]).click()
     # H5P's core saves on its own schedule and when the page is left.
@@ -101,7 +111,7 @@ def test_h5p_state_is_saved_and_restored_when_the_learner_comes_back(h5p_site, p
         page.wait_for_timeout(250)
     assert H5PState.objects.filter(learner=learner, activity=activity).exists(), "no state was saved"
     page.goto(site.url + lesson.url)
-    frame = page.frame_locator(".h5p-player iframe")
+    frame = content(page)
     expect(frame.get_by_role("button", name=RISKY[0])).to_have_attribute("aria-pressed", "true")
     expect(frame.get_by_role("button", name=RISKY[1])).to_have_attribute("aria-pressed", "true")
     expect(frame.get_by_role("button", name=RISKY[2])).to_have_attribute("aria-pressed", "false")
@@ -118,7 +128,8 @@ def test_h5p_package_that_fails_to_load_shows_unavailable_and_the_lesson_goes_on
             storage.delete(f"h5p/{activity.package_sha256}/{name}/library.json")
     learner = log_in(page, site.url)
     page.goto(site.url + lesson.url)
-    expect(page.get_by_text("Hoạt động này hiện không dùng được")).to_be_visible(timeout=30_000)
+    expect(page.frame_locator(PLAYER).get_by_text("Hoạt động này hiện không dùng được")).to_be_visible(timeout=30_000)
+    expect(page.locator(PLAYER + "[data-activity-failed]")).to_have_count(1)
     # The required activity cannot be played here: it does not hold up the lesson.
     page.get_by_role("button", name="Em đã học xong").click()
     expect(page.locator(".message--success").first).to_be_visible()
@@ -130,8 +141,8 @@ def test_h5p_visitor_plays_without_anything_saved_or_tracked(h5p_site, page):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(site.url + lesson.url)
-    expect(page.locator("[data-h5p-ready]")).to_have_count(1, timeout=30_000)
-    frame = page.frame_locator(".h5p-player iframe")
+    expect(page.locator(PLAYER + "[data-activity-ready]")).to_have_count(1, timeout=30_000)
+    frame = content(page)
     for text in RISKY:
         frame.get_by_role("button", name=text).click()
     frame.get_by_role("button", name="Kiểm tra").click()

@@ -52,3 +52,25 @@ def test_keyboard_users_can_skip_to_the_content(site, page):
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
+
+
+def test_the_policy_blocks_an_injected_inline_script_and_the_journeys_hear_of_it(site, browser, page):
+    """What every browser test relies on: an inline script (as an injected one would be) does not
+    run on a learner page, and the violation reaches the test, which would then fail."""
+    page.goto(site.url + "/vi/")
+    page.evaluate(
+        """() => {
+            const script = document.createElement('script');
+            script.textContent = 'window.injected = true';
+            document.body.appendChild(script);
+        }"""
+    )
+    page.wait_for_function("() => document.readyState === 'complete'")
+    assert page.evaluate("() => window.injected") is None
+    expect(page.locator("body")).to_be_visible()
+    for _ in range(50):  # the report comes back from the browser's event loop
+        if browser.violations:
+            break
+        page.wait_for_timeout(100)
+    assert any("script-src" in violation for violation in browser.violations), browser.violations
+    browser.violations.clear()  # expected here; any other would fail this test

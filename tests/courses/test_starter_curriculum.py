@@ -149,7 +149,7 @@ def test_load_demo_builds_the_bilingual_curriculum_once(client, sample_curriculu
         (activity_id,) = lesson.embedded_h5p_activity_ids()
         activity = H5PActivity.objects.get(pk=activity_id)
         assert activity.language == lesson.locale.language_code and activity.is_playable()
-        assert "data-h5p-player" in client.get(lesson.url).content.decode()
+        assert "data-activity-frame" in client.get(lesson.url).content.decode()
 
     vi, en = Locale.objects.get(language_code="vi"), Locale.objects.get(language_code="en")
     for locale in (vi, en):

@@ -38,14 +38,21 @@ def statement(*, raw=3, maximum=4, verb="answered", sub=False, actor=None, state
 
 
 def url(lesson, activity, what="statements"):
-    name = {"statements": "h5p_statement", "state": "h5p_state"}[what]
+    name = {"statements": "h5p_statement", "state": "h5p_state", "player": "h5p_player"}[what]
     return reverse(name, kwargs={"page_id": lesson.pk, "activity_id": activity.pk})
 
 
-def config_of(html: str, lesson, activity) -> dict:
-    found = re.search(
-        rf'<script id="h5p-{activity.pk}-{lesson.pk}-config" type="application/json">(.*?)</script>', html
-    )
+def player_of(client, lesson, activity) -> str:
+    """The player's own document, as the lesson's frame loads it."""
+    lesson_html = client.get(lesson.url).content.decode()
+    assert f'src="{url(lesson, activity, "player")}"' in lesson_html
+    response = client.get(url(lesson, activity, "player"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def config_of(html: str) -> dict:
+    found = re.search(r'<script id="h5p-player-config" type="application/json">(.*?)</script>', html)
     return json.loads(found.group(1))
 
 
@@ -92,7 +99,7 @@ def test_h5p_statement_without_csrf_token_is_refused(learner, h5p_lesson, h5p_ac
 def test_h5p_statement_with_the_pages_csrf_token_is_accepted(learner, h5p_lesson, h5p_activity):
     client = Client(enforce_csrf_checks=True)
     client.force_login(learner)
-    page = client.get(h5p_lesson.url).content.decode()
+    page = player_of(client, h5p_lesson, h5p_activity)
     token = re.search(r'data-h5p-csrf-token="([^"]+)"', page).group(1)
     response = post(client, h5p_lesson, h5p_activity, statement(), HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 201
@@ -216,7 +223,7 @@ def test_h5p_state_is_saved_and_restored_in_the_player(signed_in, learner, h5p_l
     response = signed_in.post(state_url, {"data": saved, "preload": "1", "invalidate": "0"})
     assert response.json() == {"success": True}
     assert signed_in.get(state_url).json() == {"success": True, "data": saved}
-    config = config_of(signed_in.get(h5p_lesson.url).content.decode(), h5p_lesson, h5p_activity)
+    config = config_of(player_of(signed_in, h5p_lesson, h5p_activity))
     assert config["options"]["contentUserData"] == [{"state": saved}]
     assert config["options"]["ajax"]["contentUserDataUrl"] == state_url
     assert signed_in.post(state_url, {"data": "0"}).json() == {"success": True}
@@ -229,9 +236,9 @@ def test_h5p_state_that_is_not_json_is_refused(signed_in, h5p_lesson, h5p_activi
 
 
 def test_h5p_lesson_gives_a_visitor_the_player_without_reporting(client, h5p_lesson, h5p_activity):
-    page = client.get(h5p_lesson.url).content.decode()
+    page = player_of(client, h5p_lesson, h5p_activity)
     assert "data-h5p-player" in page and "h5p-standalone/main.bundle.js" in page
-    config = config_of(page, h5p_lesson, h5p_activity)
+    config = config_of(page)
     assert config["report"] == {} and "ajax" not in config["options"]
 
 
@@ -242,7 +249,7 @@ def test_h5p_activity_whose_files_are_gone_shows_unavailable(client, h5p_lesson,
     page = client.get(h5p_lesson.url)
     assert page.status_code == 200
     assert "This activity is unavailable" in page.content.decode() or "không dùng được" in page.content.decode()
-    assert "data-h5p-player" not in page.content.decode()
+    assert "data-activity-frame" not in page.content.decode()
 
 
 def test_h5p_required_activity_gates_finishing_the_lesson(client, lessons, h5p_activity):

@@ -1,17 +1,25 @@
-/* H5P activities in lessons: starts h5p-standalone for each [data-h5p-player] on the page, one
- * after another, and posts every xAPI statement the player emits (with a UUID added here, so a
- * retried post is recognised as a replay) to the site with the page's CSRF token. A package that
- * fails to load shows "this activity is unavailable"; the rest of the lesson never depends on it. */
+/* The H5P player's own document (quizzes/templates/quizzes/h5p/player.html), framed by a lesson:
+ * starts h5p-standalone, posts every xAPI statement the player emits (with a UUID added here, so
+ * a retried post is recognised as a replay) to the site with this document's CSRF token, and
+ * tells the lesson (courses/js/activity-frames.js) its height and whether the activity loaded.
+ * A package that fails to load shows "this activity is unavailable"; the lesson goes on. */
 (function () {
   'use strict';
-  if (window.__h5pLessonPlayers) return; // the script tag comes with every activity block
-  window.__h5pLessonPlayers = true;
-
   var LOAD_TIMEOUT_MS = 30000;
-  var CONTENT_ID = 'http://h5p.org/x-api/h5p-local-content-id';
-  var reports = {}; // H5P content id -> {statements, csrfToken}
-  var listening = [];
-  var bundle = null;
+  var MESSAGE = 'safe-online:activity';
+  var container = document.querySelector('[data-h5p-player]');
+  if (!container) return;
+  var config = JSON.parse(document.getElementById(container.getAttribute('data-h5p-player')).textContent);
+  var frame = container.querySelector('[data-h5p-frame]');
+  var report = config.report || {};
+
+  function tell(message) {
+    if (window.parent === window) return;
+    message.type = MESSAGE;
+    message.activity = config.activity;
+    message.height = document.documentElement.scrollHeight;
+    window.parent.postMessage(message, window.location.origin);
+  }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) {
@@ -24,23 +32,9 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
 
-  function loadBundle(src) {
-    if (!bundle) {
-      bundle = new Promise(function (resolve, reject) {
-        var script = document.createElement('script');
-        script.src = src;
-        // Keep our own reference: a later load would replace window.H5PStandalone.
-        script.onload = function () { resolve(window.H5PStandalone); };
-        script.onerror = function () { reject(new Error('h5p-standalone did not load')); };
-        document.head.appendChild(script);
-      });
-    }
-    return bundle;
-  }
-
-  function post(report, statement, tries) {
+  function post(statement, tries) {
     function retry() {
-      if (tries < 3) setTimeout(function () { post(report, statement, tries + 1); }, 2000 * (tries + 1));
+      if (tries < 3) setTimeout(function () { post(statement, tries + 1); }, 2000 * (tries + 1));
     }
     fetch(report.statements, {
       method: 'POST',
@@ -55,77 +49,60 @@
 
   function onStatement(event) {
     var statement = event && event.data && event.data.statement;
-    var definition = statement && statement.object && statement.object.definition;
-    var extensions = (definition && definition.extensions) || {};
-    var report = reports[String(extensions[CONTENT_ID])];
-    if (!report || !report.statements) return;
+    if (!statement || !report.statements) return;
     var copy = JSON.parse(JSON.stringify(statement));
     delete copy.actor; // the site knows the learner from the session
     copy.id = uuid();
-    post(report, copy, 0);
+    post(copy, 0);
   }
 
-  function listen() {
-    var dispatcher = window.H5P && window.H5P.externalDispatcher;
-    if (!dispatcher || listening.indexOf(dispatcher) !== -1) return;
-    listening.push(dispatcher);
-    dispatcher.on('xAPI', onStatement);
-  }
-
-  function show(container, selector, visible) {
+  function show(selector, visible) {
     var element = container.querySelector(selector);
     if (element) element.hidden = !visible;
   }
 
-  function start(container) {
-    var config = JSON.parse(document.getElementById(container.getAttribute('data-h5p-player')).textContent);
-    var frame = container.querySelector('[data-h5p-frame]');
-    var timer;
-    show(container, '[data-h5p-loading]', true);
-    return loadBundle(container.getAttribute('data-h5p-bundle')).then(function (Standalone) {
-      if (!Standalone) throw new Error('no player');
-      reports[config.options.id] = config.report;
-      var timeout = new Promise(function (resolve, reject) {
-        timer = setTimeout(function () { reject(new Error('timed out')); }, LOAD_TIMEOUT_MS);
-      });
-      // A missing library makes the player fail with a confusing SyntaxError: any failure means
-      // the same thing to the learner.
-      return Promise.race([new Standalone.H5P(frame, config.options), timeout]);
-    }).then(function () {
-      clearTimeout(timer);
-      listen();
-      // The player's iframe has no name of its own for screen readers.
-      var iframe = frame.querySelector('iframe');
-      if (iframe && !iframe.title) iframe.title = config.options.metadata.title;
-      show(container, '[data-h5p-loading]', false);
-      container.setAttribute('data-h5p-ready', '');
-    }).catch(function (error) {
-      clearTimeout(timer);
-      if (window.console) console.warn('H5P activity unavailable:', error);
-      frame.hidden = true;
-      show(container, '[data-h5p-loading]', false);
-      show(container, '[data-h5p-unavailable]', true);
-      container.setAttribute('data-h5p-failed', '');
-      // An activity that cannot be played is not required to finish the lesson.
-      var finish = document.querySelector('form[data-finish-lesson]');
-      if (finish) {
-        var skipped = document.createElement('input');
-        skipped.type = 'hidden';
-        skipped.name = 'h5p_skipped';
-        skipped.value = String(config.activity);
-        finish.appendChild(skipped);
-      }
+  function loadBundle(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement('script');
+      script.src = src;
+      script.onload = function () { resolve(window.H5PStandalone); };
+      script.onerror = function () { reject(new Error('h5p-standalone did not load')); };
+      document.head.appendChild(script);
     });
   }
 
-  function startAll() {
-    var containers = Array.prototype.slice.call(document.querySelectorAll('[data-h5p-player]'));
-    // One after another: h5p-standalone is not safe to start several times at once.
-    containers.reduce(function (previous, container) {
-      return previous.then(function () { return start(container); });
-    }, Promise.resolve());
+  // The lesson sizes this frame to the content, whenever the content's height changes.
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () { tell({}); }).observe(document.documentElement);
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startAll);
-  else startAll();
+  var timer;
+  show('[data-h5p-loading]', true);
+  tell({ state: 'loading' });
+  loadBundle(container.getAttribute('data-h5p-bundle')).then(function (Standalone) {
+    if (!Standalone) throw new Error('no player');
+    var timeout = new Promise(function (resolve, reject) {
+      timer = setTimeout(function () { reject(new Error('timed out')); }, LOAD_TIMEOUT_MS);
+    });
+    // A missing library makes the player fail with a confusing SyntaxError: any failure means
+    // the same thing to the learner.
+    return Promise.race([new Standalone.H5P(frame, config.options), timeout]);
+  }).then(function () {
+    clearTimeout(timer);
+    if (window.H5P && window.H5P.externalDispatcher) window.H5P.externalDispatcher.on('xAPI', onStatement);
+    // The content's own frame has no name of its own for screen readers.
+    var iframe = frame.querySelector('iframe');
+    if (iframe && !iframe.title) iframe.title = config.options.metadata.title;
+    show('[data-h5p-loading]', false);
+    container.setAttribute('data-h5p-ready', '');
+    tell({ state: 'ready' });
+  }).catch(function (error) {
+    clearTimeout(timer);
+    if (window.console) console.warn('H5P activity unavailable:', error);
+    frame.hidden = true;
+    show('[data-h5p-loading]', false);
+    show('[data-h5p-unavailable]', true);
+    container.setAttribute('data-h5p-failed', '');
+    tell({ state: 'unavailable' });
+  });
 })();
