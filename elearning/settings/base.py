@@ -371,6 +371,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+
 # The H5P player's own document (quizzes/views/h5p.py, `h5p_player`), framed by the lesson. An
 # H5P package is other people's code; its document gets only what real content types need:
 # - script-src: the player and the package's libraries (from the site, or H5P_CONTENT_ORIGIN),
@@ -388,7 +390,9 @@ def _sha256(text: str) -> str:
     return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
-H5P_PLAYER_INLINE_SCRIPT = "H5PIntegration = window.parent.H5PIntegration; var H5P = H5P || {}; H5P.externalEmbed = false;"
+H5P_PLAYER_INLINE_SCRIPT = (
+    "H5PIntegration = window.parent.H5PIntegration; var H5P = H5P || {}; H5P.externalEmbed = false;"
+)
 CONTENT_SECURITY_POLICY_H5P_PLAYER = {
     "DIRECTIVES": {
         "default-src": ["'none'"],

@@ -40,7 +40,9 @@ def desk(browser):
 
 
 def sign_in_to_the_cms(page, url):
-    editor = AdultFactory(email="editor@example.org", role="editor", is_staff=True, is_superuser=True, second_factor=False)
+    editor = AdultFactory(
+        email="editor@example.org", role="editor", is_staff=True, is_superuser=True, second_factor=False
+    )
     secret = generate_totp_secret()
     TOTP.activate(editor, secret)
     page.goto(url + "/admin/")

@@ -21,6 +21,7 @@ def content(page):
     """The H5P content: in the player's document, in the frame that the player writes."""
     return page.frame_locator(PLAYER).frame_locator("iframe")
 
+
 RISKY = [
     "Cậu học trường nào thế?",
     "Gửi tớ một tấm ảnh của cậu đi",
