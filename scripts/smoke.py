@@ -4,7 +4,8 @@
     .venv/bin/python scripts/stack.py smoke     # the production stack, with faults (what CI runs)
 
 It walks: the health check; home in both languages; the catalogue and every course and lesson
-page it links to; the lesson with the H5P activity and its package files; a pupil signing in
+page it links to; the lesson with the H5P activity, its player's own document, both their
+Content-Security-Policies and the package's files; a pupil signing in
 with class code, name and pictures, finishing a lesson and sending a quiz; the teacher's class
 dashboard and its CSV; the trainee social worker finishing the last lesson of the frontline
 course, and the certificate that follows, drawn by the task worker, downloaded and verified on
@@ -22,6 +23,7 @@ depend on the server's key: `load_demo` prints them (`--pupil CODE:NAME:PIC,PIC,
 from __future__ import annotations
 
 import argparse
+import html
 import http.cookiejar
 import json
 import re
@@ -259,14 +261,30 @@ class Smoke:
         browser = self.browser()
         for url in (url for urls in courses.values() for url in urls):
             response = browser.get(url)
-            if "data-h5p-player" not in response.text:
+            frame = re.search(r'<iframe class="h5p-player__frame" src="([^"]+)"', response.text)
+            if not frame:
                 continue
-            self.check("a lesson embeds the H5P player", True)
-            bundle = re.search(r'data-h5p-bundle="([^"]+)"', response.text)
+            self.check("a lesson frames the H5P player", True)
+            policy = response.headers.get("Content-Security-Policy", "")
+            self.check(
+                "the lesson's Content-Security-Policy is strict",
+                "script-src 'self';" in policy + ";" and "unsafe" not in policy,
+                policy,
+            )
+            player = self.page(
+                browser, html.unescape(frame.group(1)), "the H5P player's document", contains="data-h5p-player"
+            )
+            policy = player.headers.get("Content-Security-Policy", "")
+            self.check(
+                "the player's own policy: framed by the site only, no inline script but its hashed line",
+                "frame-ancestors 'self'" in policy and "'sha256-" in policy and "'unsafe-eval'" not in policy,
+                policy,
+            )
+            bundle = re.search(r'data-h5p-bundle="([^"]+)"', player.text)
             if bundle:
                 self.page(browser, bundle.group(1), "the H5P player's script")
-            package = re.search(r"(/h5p/[0-9a-f]{16,})", response.text)
-            if self.check("the lesson names its H5P package", package is not None):
+            package = re.search(r"(/h5p/[0-9a-f]{16,})", player.text)
+            if self.check("the player names its H5P package", package is not None):
                 for path in ("h5p.json", "content/content.json"):
                     file = self.page(browser, f"{package.group(1)}/{path}", f"H5P package file {path}")
                     self.check(
@@ -275,7 +293,7 @@ class Smoke:
                         file.headers.get("Content-Type", ""),
                     )
             return
-        self.check("a lesson embeds the H5P player", False, "none of the catalogue's pages has one")
+        self.check("a lesson frames the H5P player", False, "none of the catalogue's pages has one")
 
     def pupil_signs_in(self) -> Browser | None:
         code, name, pictures = self.pupil.split(":")
