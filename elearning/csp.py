@@ -5,7 +5,8 @@ Three kinds of document, three policies, all in the settings:
 - every page of the site: `CONTENT_SECURITY_POLICY`, strict (no inline script or style, no
   eval; scripts, styles, fonts and pictures from the site only);
 - the H5P player, a document of its own framed by the lesson: `CONTENT_SECURITY_POLICY_H5P_PLAYER`,
-  the narrowest that real H5P content runs under (see the settings for why each part is there);
+  the narrowest that real H5P content runs under, plus what the package's own libraries need of
+  `CONTENT_SECURITY_POLICY_H5P_PLAYER_NEEDS` and nothing more (see the settings for why);
 - the Wagtail admin: `CONTENT_SECURITY_POLICY_ADMIN`, the site's policy with what Wagtail's own
   editing screens need and nothing else.
 
@@ -18,6 +19,14 @@ from django.conf import settings
 from django.urls import reverse
 
 H5P_PLAYER = "h5p_player"
+
+
+def _merged(updates) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for update in updates:
+        for directive, sources in update.items():
+            merged.setdefault(directive, []).extend(sources)
+    return merged
 
 
 class PolicyMiddleware(CSPMiddleware):
@@ -35,6 +44,11 @@ class PolicyMiddleware(CSPMiddleware):
             parts.replace = {"frame-ancestors": ["'self'"]}
         elif getattr(response, "csp_policy", None) == H5P_PLAYER:
             parts.config = settings.CONTENT_SECURITY_POLICY_H5P_PLAYER["DIRECTIVES"]
+            # Only a package whose libraries need more gets more (`H5PActivity.player_needs`).
+            parts.update = _merged(
+                settings.CONTENT_SECURITY_POLICY_H5P_PLAYER_NEEDS[need]
+                for need in sorted(getattr(response, "csp_player_needs", ()))
+            )
         elif request.path_info.startswith(self._admin_prefix()):
             parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
         return parts

@@ -156,6 +156,11 @@ class QuizAnswer(models.Model):
         return f"{self.attempt_id} · {self.question_id} · {self.score}"
 
 
+# Libraries that compile code from strings at run time: EmbeddedJS (EJS templates, compiled with
+# `new Function`), which H5P.QuestionSet 1.x loads. Their players need 'unsafe-eval'.
+LIBRARIES_NEEDING_EVAL = frozenset({"EmbeddedJS"})
+
+
 class H5PPackage(models.Model):
     """One stored .h5p file: its files are in storage under h5p/<sha256>/, shared by every
     activity uploaded from the same file. Storing and removing the files lock this row, so that
@@ -250,6 +255,19 @@ class H5PActivity(models.Model):
             "playable": self.is_playable(),
             "src": reverse("h5p_player", kwargs={"page_id": page.pk, "activity_id": self.pk}),
         }
+
+    def player_needs(self) -> frozenset[str]:
+        """What this package's libraries need of the player's Content-Security-Policy beyond its
+        narrowest (the names of `CONTENT_SECURITY_POLICY_H5P_PLAYER_NEEDS`): "eval" for a library
+        that compiles code from strings, "youtube" for H5P's video player, which plays YouTube
+        sources through YouTube's own script and frame."""
+        names = {library.rsplit("-", 1)[0] for library in self.libraries or ()}
+        needs = set()
+        if names & LIBRARIES_NEEDING_EVAL:
+            needs.add("eval")
+        if "H5P.Video" in names:
+            needs.add("youtube")
+        return frozenset(needs)
 
     def player_options(self, *, request, page) -> dict:
         """What the player document needs for this learner on `page` (see

@@ -409,6 +409,20 @@ CONTENT_SECURITY_POLICY_H5P_PLAYER = {
         "object-src": ["'none'"],
     }
 }
+# What some packages' libraries need beyond that, given only to a player of such a package
+# (H5PActivity.player_needs), found by playing real published packages (docs/security.md):
+# - "eval": EmbeddedJS 1.0, loaded by H5P.QuestionSet 1.x, compiles its templates with
+#   `new Function`; without 'unsafe-eval' a question set shows nothing.
+# - "youtube": H5P.Video plays a YouTube source through YouTube's iframe API (a script from
+#   www.youtube.com that frames the video and shows its thumbnails).
+CONTENT_SECURITY_POLICY_H5P_PLAYER_NEEDS = {
+    "eval": {"script-src": ["'unsafe-eval'"]},
+    "youtube": {
+        "script-src": ["https://www.youtube.com"],
+        "frame-src": ["https://www.youtube.com", "https://www.youtube-nocookie.com"],
+        "img-src": ["https://i.ytimg.com"],
+    },
+}
 # The Wagtail admin: the site's policy plus what Wagtail's editing screens need, measured by the
 # admin's browser journeys (tests/browser/test_admin.py, which fail on any violation). Wagtail 8
 # is not yet written for a strict policy (wagtail/wagtail#7053); the admin is for staff with two

@@ -71,6 +71,7 @@ def h5p_player(request, page_id: int, activity_id: int):
     }
     response = TemplateResponse(request, "quizzes/h5p/player.html", context)
     response.csp_policy = "h5p_player"  # a policy name that elearning/csp.py knows
+    response.csp_player_needs = activity.player_needs()
     return response
 
 

@@ -3,8 +3,9 @@ download) against a live server. Locally they skip, saying how to install Chromi
 (CI=true or REQUIRE_BROWSER_TESTS=1) a missing browser is a failure.
 
 Every journey also proves the Content-Security-Policy holds: each browser context a test opens
-listens for `securitypolicyviolation` in every frame (and for Chromium's console report of one,
-which also comes with JavaScript off), and the test fails if the policy blocked anything."""
+listens for `securitypolicyviolation` in every frame, for Chromium's console report of one (which
+also comes with JavaScript off, and from frames written with document.write) and for the error a
+blocked eval throws; the test fails if the policy blocked anything."""
 
 import os
 import shutil
@@ -52,11 +53,18 @@ class PolicyWatchingBrowser:
         )
         context.add_init_script(REPORT_VIOLATIONS)
         context.on("console", self._console)
+        # A blocked eval throws: in a frame the init script does not reach (one the page writes
+        # with document.write, as the H5P player does), that error is all there is to hear.
+        context.on("weberror", self._error)
         return context
 
     def _console(self, message):
         if "Content Security Policy" in message.text:
             self.violations.append(f"{message.location.get('url')}: {message.text}")
+
+    def _error(self, error):
+        if "Content Security Policy" in str(error.error):
+            self.violations.append(f"{error.page.url if error.page else ''}: {error.error}")
 
 
 def browser_required() -> bool:

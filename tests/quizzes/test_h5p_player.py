@@ -79,3 +79,20 @@ def test_h5p_lesson_frames_the_player_under_the_sites_strict_policy(client, h5p_
     policy = directives(response)
     assert policy["script-src"] == ["'self'"] and policy["style-src"] == ["'self'"]
     assert "'self'" in policy["frame-src"] and policy["frame-ancestors"] == ["'none'"]
+
+
+def test_h5p_player_gets_eval_and_youtube_only_for_packages_whose_libraries_need_them(client, h5p_lesson, h5p_activity):
+    plain = directives(client.get(url(h5p_lesson, h5p_activity, "player")))
+    assert "'unsafe-eval'" not in plain["script-src"] and "https://www.youtube.com" not in plain["script-src"]
+
+    # As H5P.QuestionSet 1.17 exports bring them: EmbeddedJS compiles templates with new Function,
+    # H5P.Video plays YouTube sources through YouTube's script and frame.
+    h5p_activity.libraries = ["H5P.QuestionSet-1.17", "EmbeddedJS-1.0", "H5P.Video-1.5", "H5P.MultiChoice-1.14"]
+    h5p_activity.save()
+    policy = directives(client.get(url(h5p_lesson, h5p_activity, "player")))
+    assert "'unsafe-eval'" in policy["script-src"] and "https://www.youtube.com" in policy["script-src"]
+    assert "https://www.youtube-nocookie.com" in policy["frame-src"]
+    assert "'unsafe-inline'" not in policy["script-src"]
+    # The lesson around it stays strict.
+    lesson = directives(client.get(h5p_lesson.url))
+    assert lesson["script-src"] == ["'self'"]
