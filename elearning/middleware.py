@@ -50,9 +50,9 @@ class StaffTwoFactorMiddleware:
             messages.info(
                 request,
                 _(
-                    "The CMS opens once your account has two-factor authentication. Scan the code below "
-                    "with an authenticator app on your phone, type the six digits it shows, then keep the "
-                    "recovery codes somewhere safe."
+                    "The CMS opens once your account has two-factor authentication. Type your password "
+                    "again if asked, then scan the code with an authenticator app on your phone, type the "
+                    "six digits it shows, and keep the recovery codes somewhere safe."
                 ),
             )
             return redirect("mfa_activate_totp")
