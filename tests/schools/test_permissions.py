@@ -198,7 +198,7 @@ def test_a_leader_sees_every_class_of_the_school_a_teacher_only_theirs(client, w
 
 # --- H5P: the player's reports take a page id and an activity id --------------------------------
 
-H5P_URLS = {"h5p_statement", "h5p_state"}
+H5P_URLS = {"h5p_player", "h5p_statement", "h5p_state"}
 # Takes a package's SHA-256, not an id: the files are content, public like the lessons that embed them.
 H5P_PUBLIC = {"h5p_file"}
 
@@ -214,8 +214,9 @@ def test_every_h5p_url_with_an_id_is_in_the_walk():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_h5p_reports_as_every_role(client, world, role, lessons, h5p_activity):  # noqa: F811
-    """Every signed-in learner reports for themselves only (the learner is the session's), and
-    an activity that the page does not embed is not found; a visitor is refused before any look-up."""
+    """Everyone who may read the lesson opens the activity's player; every signed-in learner
+    reports for themselves only (the learner is the session's), and an activity that the page
+    does not embed is not found; a visitor's reports are refused before any look-up."""
     import json
 
     from quizzes.models import H5PResult
@@ -229,6 +230,9 @@ def test_h5p_reports_as_every_role(client, world, role, lessons, h5p_activity): 
     def kwargs(page):
         return {"page_id": page.pk, "activity_id": h5p_activity.pk}
 
+    # Whoever may read the lesson may open its player; not on a page that does not embed it.
+    assert client.get(reverse("h5p_player", kwargs=kwargs(lesson))).status_code == 200
+    assert client.get(reverse("h5p_player", kwargs=kwargs(other_lesson))).status_code == 404
     state = client.get(reverse("h5p_state", kwargs=kwargs(lesson)))
     posted = client.post(
         reverse("h5p_statement", kwargs=kwargs(lesson)), json.dumps(statement()), content_type="application/json"
