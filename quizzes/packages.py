@@ -5,11 +5,18 @@ translated sentence that says what is wrong and what to do; nothing is stored un
 has passed:
 
 1. its size, before a byte of it is read (`H5P_MAX_UPLOAD_MB`);
-2. `pyh5p.read_package` with strict limits (paths, symbolic links, file types, sizes, zip bombs,
-   `h5p.json`), then `pyh5p.load(..., validate=True)`, which checks `content/content.json`
-   against the package's own `semantics.json`;
+2. `pyh5p.read_package` with strict limits (paths, symbolic links, file types, sizes, zip bombs)
+   and pyh5p's checks of `h5p.json`; files at the package's top level other than `h5p.json`
+   are ignored and not stored, as H5P ignores them;
 3. what pyh5p does not check: no scripts, styles, SVG, web pages, hidden or extensionless files
-   under `content/`, and every library the player will load is inside the package.
+   under `content/`; every library the player will load is inside the package, with the files
+   its library.json lists, language files that are JSON, and a core API the player provides;
+4. `content/content.json` against the semantics of its content types, as H5P checks it
+   (`quizzes.h5p_content`: what H5P accepts is accepted; pyh5p's own content validation is
+   stricter than H5P's, and fails on some real semantics, so it is not used).
+
+Any unforeseen failure while checking refuses the package with a message and logs the detail;
+it never becomes a server error.
 
 A checked package is extracted through Django's storage API (storage alias "h5p") to
 `h5p/<sha256 of the file>/`: identical uploads are stored once, the files never change under
@@ -34,6 +41,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils.translation import gettext_lazy as _
 from pyh5p.security import DEFAULT_ALLOWED_EXTENSIONS
+
+from . import h5p_content
 
 logger = logging.getLogger(__name__)
 
@@ -285,19 +294,43 @@ def check_bytes(data: bytes) -> CheckedPackage:
     if len(data) > max_upload_bytes():
         raise _too_large()
     try:
+        return _check(data)
+    except ValidationError:
+        raise
+    except RecursionError:
+        raise _refuse(
+            _("The package's content is nested too deeply to be read. Export the package again from H5P.")
+        ) from None
+    except Exception:
+        # A check that fails in an unforeseen way refuses the package; it never becomes a 500.
+        logger.exception("H5P package check failed unexpectedly")
+        raise _refuse(
+            _(
+                "The package could not be checked, so it was not accepted. Try again; if it happens "
+                "again, send the .h5p file to the site's administrators."
+            )
+        ) from None
+
+
+def _check(data: bytes) -> CheckedPackage:
+    try:
         package = pyh5p.read_package(data, limits=LIMITS)
     except pyh5p.PackageError as error:
         raise _translate_pyh5p(error) from None
-    try:
-        # An empty store: pyh5p looks nowhere but in the package, and never on the network.
-        pyh5p.load(data, store=pyh5p.LibraryStore(), validate=True)
-    except pyh5p.ValidationError as error:
-        # With validate=True pyh5p reports a missing main library here, as an issue.
-        raise _validation_issues(error, package.metadata) from None
-    except pyh5p.H5PError as error:
-        raise _translate_pyh5p(error) from None
-    _check_content_files(package.files)
+    issues = [
+        issue
+        for issue in package.validate(require_content=True)
+        # Content is checked below, as H5P checks it; stray files at the package's top level
+        # (H5P ignores them, and so does this site: they are not stored) are not refused.
+        if not issue.path.startswith(("$.content.", "$.package."))
+    ]
+    if issues:
+        raise _validation_issues(pyh5p.ValidationError(issues), package.metadata)
+    files = {name: body for name, body in package.files.items() if "/" in name or name == "h5p.json"}
+    _check_content_files(files)
     libraries = _check_dependencies(package)
+    _check_libraries(package, files)
+    _check_content(package, files)
     main = package.metadata["mainLibrary"]
     main_id = next(lib.id for lib in package.libraries if lib.id.machine_name == main)
     return CheckedPackage(
@@ -307,7 +340,124 @@ def check_bytes(data: bytes) -> CheckedPackage:
         main_library=f"{main_id.machine_name} {main_id.major}.{main_id.minor}",
         libraries=libraries,
         size_bytes=len(data),
-        files=dict(package.files),
+        files=files,
+    )
+
+
+def _check_libraries(package, files: dict[str, bytes]) -> None:
+    """What the player needs of each library: the scripts and styles its library.json lists are
+    inside it, its language files are JSON, and the core API it asks for is one the pinned
+    player provides (`H5P_PLAYER_CORE_API`)."""
+    supported = tuple(settings.H5P_PLAYER_CORE_API)
+    for library in sorted(package.libraries, key=lambda lib: lib.id.directory_name):
+        folder = library.id.directory_name
+        metadata = library.metadata
+        for kind in ("preloadedJs", "preloadedCss"):
+            for entry in metadata.get(kind) or []:
+                path = entry.get("path") if isinstance(entry, dict) else None
+                if not isinstance(path, str) or f"{folder}/{path}" not in files:
+                    raise _refuse(
+                        _(
+                            "The library %(library)s lists the file “%(name)s” in its library.json, but "
+                            "the file is not in the package, so the activity could not run. Export the "
+                            "package again with its libraries, from an H5P site where it plays."
+                        ),
+                        library=folder,
+                        name=str(path),
+                    )
+        core = metadata.get("coreApi")
+        if isinstance(core, dict):
+            try:
+                wanted = (int(core.get("majorVersion", 1)), int(core.get("minorVersion", 0)))
+            except (TypeError, ValueError):
+                wanted = (0, 0)
+            if wanted > supported:
+                raise _refuse(
+                    _(
+                        "The library %(library)s needs version %(wanted)s of H5P's core, and this site's "
+                        "player provides %(supported)s. Use an older version of the content type, or ask "
+                        "the site's administrators to update the player."
+                    ),
+                    library=folder,
+                    wanted="{}.{}".format(*wanted),
+                    supported="{}.{}".format(*supported),
+                )
+        for name in sorted(files):
+            if name.startswith(f"{folder}/language/") and name.endswith(".json"):
+                try:
+                    json.loads(files[name].decode("utf-8-sig"))
+                except (UnicodeDecodeError, ValueError):
+                    raise _refuse(
+                        _(
+                            "The language file “%(name)s” of the library %(library)s is not valid JSON. "
+                            "Export the package again from H5P."
+                        ),
+                        name=name,
+                        library=folder,
+                    ) from None
+
+
+def _semantics_reader(package, files: dict[str, bytes]):
+    by_name = {
+        f"{lib.id.machine_name} {lib.id.major}.{lib.id.minor}": lib.id.directory_name for lib in package.libraries
+    }
+
+    def semantics_of(name: str) -> list | None:
+        folder = by_name.get(name)
+        if folder is None:
+            return None
+        raw = files.get(f"{folder}/semantics.json")
+        if raw is None:
+            return []
+        try:
+            semantics = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            raise _refuse(
+                _("The library %(library)s has a semantics.json that is not valid JSON. Export the package again."),
+                library=folder,
+            ) from None
+        return semantics if isinstance(semantics, list) else []
+
+    return semantics_of
+
+
+def _check_content(package, files: dict[str, bytes]) -> None:
+    main = package.metadata["mainLibrary"]
+    main_id = next(lib.id for lib in package.libraries if lib.id.machine_name == main)
+    semantics_of = _semantics_reader(package, files)
+    semantics = semantics_of(f"{main_id.machine_name} {main_id.major}.{main_id.minor}") or []
+    problems = h5p_content.ContentChecker(semantics_of).check(semantics, package.content)
+    if not problems:
+        return
+    problem = problems[0]
+    if problem.kind == "library":
+        raise _refuse(
+            _(
+                "The content uses the content type “%(library)s” (at %(where)s), which is not inside the "
+                "package. Export it again with libraries included (in H5P: “Download”, or “Reuse” → "
+                "“Download as an .h5p file”)."
+            ),
+            library=problem.detail,
+            where=problem.path,
+        )
+    if problem.kind == "path":
+        raise _refuse(
+            _(
+                "The content refers to a file outside the package (“%(name)s”, at %(where)s). Only files "
+                "inside the package, and web addresses for videos and sound, can be used: replace it in "
+                "the H5P editor and export again."
+            ),
+            name=problem.detail,
+            where=problem.path,
+        )
+    raise _refuse(
+        _(
+            "The content (content/content.json) has a value of the wrong kind at %(where)s (%(value)s) for "
+            "its content type, which could not show it. Open it in the H5P editor, correct it and export it "
+            "again."
+        ),
+        where=problem.path,
+        value=problem.detail,
     )
 
 

@@ -339,6 +339,10 @@ H5P_MAX_UPLOAD_MB = env.int("H5P_MAX_UPLOAD_MB", default=50)
 # runs a package's scripts in the page's own origin, so an uploaded package is trusted code.
 # Empty: the site's own origin.
 H5P_CONTENT_ORIGIN = env("H5P_CONTENT_ORIGIN", default="").rstrip("/")
+# The H5P core API that the pinned player (h5p-standalone 3.8) provides: a library whose
+# library.json asks for a newer one is refused. Its core has H5P.OfflineRequestQueue, which
+# came with core API 1.24.
+H5P_PLAYER_CORE_API = (1, 24)
 # The largest xAPI statement and saved player state the site accepts, in bytes.
 H5P_STATEMENT_MAX_BYTES = env.int("H5P_STATEMENT_MAX_BYTES", default=16 * 1024)
 H5P_STATE_MAX_BYTES = env.int("H5P_STATE_MAX_BYTES", default=64 * 1024)

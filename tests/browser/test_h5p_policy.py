@@ -1,21 +1,17 @@
-"""Real published H5P packages play under the player's Content-Security-Policy: a True/False, a
-Drag the Words and a Question Set (whose EmbeddedJS needs 'unsafe-eval', given to its player
-only), from `../shared/h5p-corpus/` (skipped with a message where that folder is missing). The
-browser fixture fails the test on any violation, in the player's document or in the content's
-own frame.
+"""Real published H5P packages, uploaded the way the admin's form does, play in Chromium under the
+player's Content-Security-Policy: a True/False (answered here, and its score reported), a Drag
+the Words and a Question Set (whose EmbeddedJS needs 'unsafe-eval', given to its player only),
+from `../shared/h5p-corpus/` (skipped with a message where that folder is missing). The browser
+fixture fails the test on any violation, in the player's document or in the content's frame."""
 
-The packages' files are stored as they are, without the upload's checks: what the upload accepts
-is a question for the upload's own tests; this one is about what the policy lets run."""
-
-import hashlib
-import io
-import json
-import zipfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
+
+from quizzes.models import H5PResult
+from tests.browser.test_quizzes import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,31 +24,18 @@ PACKAGES = {
 PLAYER = "iframe[data-activity-frame]"
 
 
-def store_as_it_is(path: Path):
+def upload(path: Path):
+    """As the admin's form does: the package is checked, then stored with its activity."""
     from quizzes import packages, services
     from quizzes.models import H5PActivity
 
-    data = path.read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        files = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
-    metadata = json.loads(files["h5p.json"])
-    libraries = sorted({name.split("/", 1)[0] for name in files if "/" in name} - {"content"})
-    package = packages.CheckedPackage(
-        sha256=hashlib.sha256(data).hexdigest(),
-        title=metadata["title"],
-        language="en",
-        main_library=metadata["mainLibrary"],
-        libraries=tuple(libraries),
-        size_bytes=len(data),
-        files=files,
+    checked = packages.check_bytes(path.read_bytes())
+    return services.h5p_activity_save(
+        activity=H5PActivity(title=checked.title or path.stem, language="en"), package=checked
     )
-    return services.h5p_activity_save(activity=H5PActivity(title=metadata["title"], language="en"), package=package)
 
 
-@pytest.mark.parametrize("name", list(PACKAGES))
-def test_a_published_package_plays_under_the_players_policy(site, h5p_storage, page, name):
-    if not (CORPUS / name).exists():
-        pytest.skip(f"The H5P corpus is not at {CORPUS}: nothing to play.")
+def lesson_with(path: Path):
     from courses.demo import load_curriculum
     from courses.models import LessonPage
     from elearning.models import HomePage
@@ -60,9 +43,35 @@ def test_a_published_package_plays_under_the_players_policy(site, h5p_storage, p
     from tests.quizzes.conftest import embed
 
     load_curriculum(HomePage.objects.get(locale__language_code="vi"), [FIXTURE_MODULE])
-    lesson = embed(LessonPage.objects.get(slug="thong-tin-rieng-tu"), store_as_it_is(CORPUS / name))
+    activity = upload(path)
+    return embed(LessonPage.objects.get(slug="thong-tin-rieng-tu"), activity), activity
+
+
+@pytest.mark.parametrize("name", list(PACKAGES))
+def test_a_published_package_plays_under_the_players_policy(site, h5p_storage, page, name):
+    if not (CORPUS / name).exists():
+        pytest.skip(f"The H5P corpus is not at {CORPUS}: nothing to play.")
+    lesson, _activity = lesson_with(CORPUS / name)
 
     page.goto(site.url + lesson.url)
     expect(page.locator(PLAYER + "[data-activity-ready]")).to_have_count(1, timeout=30_000)
     content = page.frame_locator(PLAYER).frame_locator("iframe")
     expect(content.locator("body")).to_contain_text(PACKAGES[name], timeout=15_000)
+
+
+def test_a_published_true_false_reports_its_score(site, h5p_storage, page):
+    if not (CORPUS / "tunapanda__h5p-test.h5p").exists():
+        pytest.skip(f"The H5P corpus is not at {CORPUS}: nothing to play.")
+    lesson, activity = lesson_with(CORPUS / "tunapanda__h5p-test.h5p")
+    learner = log_in(page, site.url)
+    page.goto(site.url + lesson.url)
+    expect(page.locator(PLAYER + "[data-activity-ready]")).to_have_count(1, timeout=30_000)
+    content = page.frame_locator(PLAYER).frame_locator("iframe")
+    content.get_by_role("radio", name="False").click()  # the package's right answer
+    content.get_by_role("button", name="Check").click()
+    for _ in range(50):  # the statement is posted from the player, then stored
+        if H5PResult.objects.filter(learner=learner, activity=activity).exists():
+            break
+        page.wait_for_timeout(200)
+    result = H5PResult.objects.get(learner=learner, activity=activity)
+    assert (result.best_score, result.max_score, result.client_reported) == (1, 1, True)

@@ -119,7 +119,7 @@ def test_h5p_content_json_that_is_not_json_is_refused():
 
 def test_h5p_content_json_against_its_semantics_is_refused_with_the_field():
     message = refusal(valid_package(content={"question": 42, "points": 2}))
-    assert "does not follow the rules of its content type" in message and "$.question" in message
+    assert "wrong kind" in message and "$.question" in message
 
 
 def test_h5p_missing_content_json_is_refused():
@@ -208,3 +208,111 @@ def test_h5p_symbolic_link_is_refused():
         link.external_attr = 0o120777 << 16
         archive.writestr(link, "/etc/passwd")
     assert "symbolic link" in refusal(memory.getvalue())
+
+
+# --- What H5P accepts is accepted, what it refuses is refused (h5p-php-library's and Lumi
+# h5p-server's behaviour; shapes taken from real exports) ------------------------------------
+
+MEDIA_SEMANTICS = [
+    {"name": "question", "type": "text", "label": "Question"},
+    {"name": "points", "type": "number", "label": "Points", "min": 1, "max": 10, "default": 1},
+    {
+        "name": "overallFeedback",
+        "type": "group",
+        "label": "Overall feedback",
+        "fields": [
+            {
+                "name": "overallFeedback",
+                "type": "list",
+                # H5P.DragQuestion 1.13's list items have no "name": pyh5p crashed on them.
+                "field": {"type": "group", "fields": [{"name": "feedback", "type": "text"}]},
+            }
+        ],
+    },
+    {"name": "picture", "type": "image", "optional": True},
+    {"name": "sources", "type": "video", "optional": True},
+    {"name": "task", "type": "library", "options": ["H5P.TestQuestion 1.2"], "optional": True},
+]
+
+
+def with_semantics(content: dict, **extra_files) -> bytes:
+    files = package_files(content={"question": "Câu hỏi?", "points": 2, **content})
+    files["H5P.TestQuestion-1.2/semantics.json"] = json.dumps(MEDIA_SEMANTICS).encode()
+    files.update(extra_files)
+    return zipped(files)
+
+
+def test_h5p_list_items_without_a_name_in_semantics_are_read():
+    checked = packages.check_bytes(with_semantics({"overallFeedback": {"overallFeedback": [{"feedback": "Tốt"}]}}))
+    assert checked.main_library == "H5P.TestQuestion 1.2"
+
+
+def test_h5p_one_field_group_stored_flattened_is_accepted():
+    # DragText 1.8 and Blanks 1.14 store overallFeedback as the list itself.
+    packages.check_bytes(with_semantics({"overallFeedback": [{"feedback": "Tốt"}]}))
+
+
+def test_h5p_stray_file_at_the_top_level_is_ignored_and_not_stored():
+    checked = packages.check_bytes(with_semantics({}, **{"H5P_CONTENT_HERE.txt": b""}))
+    assert "H5P_CONTENT_HERE.txt" not in checked.files and "h5p.json" in checked.files
+
+
+def test_h5p_video_from_youtube_is_accepted():
+    sources = [{"path": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "mime": "video/YouTube"}]
+    packages.check_bytes(with_semantics({"sources": sources}))
+
+
+def test_h5p_editor_leftovers_are_accepted_an_image_without_mime_and_a_tmp_original():
+    picture = {"path": "images/picture.png", "originalImage": {"path": "images/picture.png#tmp"}}
+    packages.check_bytes(with_semantics({"picture": picture}))
+
+
+@pytest.mark.parametrize("path", ["../../../etc/passwd", "/etc/passwd", "javascript:alert(1)", "images/../../h5p.json"])
+def test_h5p_file_path_leaving_the_package_is_refused_with_where_it_is(path):
+    message = refusal(with_semantics({"picture": {"path": path, "mime": "image/png"}}))
+    assert "outside the package" in message and "$.picture.path" in message
+
+
+def test_h5p_web_address_for_a_picture_is_refused():
+    message = refusal(with_semantics({"picture": {"path": "https://example.org/x.png", "mime": "image/png"}}))
+    assert "outside the package" in message
+
+
+def test_h5p_nested_content_type_not_inside_is_named():
+    message = refusal(with_semantics({"task": {"library": "H5P.MultiChoice 1.14", "params": {}}}))
+    assert "H5P.MultiChoice 1.14" in message and "$.task.library" in message
+
+
+def test_h5p_nested_content_type_is_checked_with_its_own_semantics():
+    message = refusal(with_semantics({"task": {"library": "H5P.TestQuestion 1.2", "params": {"points": "two"}}}))
+    assert "$.task.params.points" in message
+
+
+def test_h5p_library_script_listed_but_missing_is_refused():
+    files = package_files()
+    del files["H5P.TestQuestion-1.2/question.js"]
+    message = refusal(zipped(files))
+    assert "H5P.TestQuestion-1.2" in message and "question.js" in message
+
+
+def test_h5p_language_file_that_is_not_json_is_refused():
+    files = package_files()
+    files["H5P.TestQuestion-1.2/language/vi.json"] = b'{"semantics": ['
+    message = refusal(zipped(files))
+    assert "H5P.TestQuestion-1.2/language/vi.json" in message
+
+
+def test_h5p_library_needing_a_newer_core_than_the_player_is_refused(settings):
+    settings.H5P_PLAYER_CORE_API = (1, 24)
+    message = refusal(valid_package(library={**LIBRARY, "coreApi": {"majorVersion": 1, "minorVersion": 27}}))
+    assert "1.27" in message and "1.24" in message and "H5P.TestQuestion-1.2" in message
+
+
+def test_h5p_unforeseen_failure_in_checking_is_a_refusal_not_a_crash(monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(packages, "_check_dependencies", broken)
+    message = refusal(valid_package())
+    assert "could not be checked" in message
+    assert "surprise" in caplog.text  # the detail is logged for the administrators
