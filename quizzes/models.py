@@ -278,6 +278,8 @@ class H5PActivity(models.Model):
         from django.templatetags.static import static
         from django.urls import reverse
 
+        from .xapi import activity_iri
+
         learner = request.user
         records = learner.is_authenticated and learner.may_store_learning_data
         options = {
@@ -294,7 +296,8 @@ class H5PActivity(models.Model):
             "fullScreen": False,
             # Without it the frame's <html lang> is "en" whatever the content's language.
             "metadata": {"title": self.title, "defaultLanguage": self.language},
-            "xAPIObjectIRI": request.build_absolute_uri(self.base_url),
+            # The activity's stable name (quizzes.xapi), not the package's address.
+            "xAPIObjectIRI": activity_iri(self.pk),
             # Always a placeholder user: without one H5P's core writes a lasting id of its own into
             # the browser's storage (shared school phones); it never learns who is playing.
             "user": {"name": "learner", "mail": "learner@invalid"},

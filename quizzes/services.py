@@ -4,7 +4,6 @@ the only place a QuizAttempt or an H5PResult is made."""
 from __future__ import annotations
 
 import logging
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,9 +16,10 @@ from django.utils import timezone
 
 from progress import services as progress_services
 
-from . import packages
+from . import packages, xapi
 from .grading import AnswerError, Grade, grade
 from .models import H5PActivity, H5PPackage, H5PResult, H5PState, H5PStatement, QuizAnswer, QuizAttempt, QuizPage
+from .xapi import StatementRefused
 
 logger = logging.getLogger(__name__)
 
@@ -111,11 +111,6 @@ XAPI_VERBS_THAT_SCORE = {
     "http://adlnet.gov/expapi/verbs/answered",
     "http://adlnet.gov/expapi/verbs/completed",
 }
-H5P_SUBCONTENT_EXTENSION = "http://h5p.org/x-api/h5p-subContentId"
-
-
-class StatementRefused(ValueError):
-    """The statement is not a well-formed xAPI statement the site accepts (the message says why)."""
 
 
 def _locked_package(package: packages.CheckedPackage) -> H5PPackage:
@@ -178,12 +173,6 @@ def h5p_package_release(*, sha256: str) -> int:
     return removed
 
 
-def _number(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise StatementRefused(f"{what} must be a number")
-    return float(value)
-
-
 @dataclass(frozen=True)
 class Statement:
     """What the site takes from an xAPI statement, after checking its shape."""
@@ -195,6 +184,15 @@ class Statement:
     score_max: float | None
     completed: bool
     stored: dict
+    score_min: float = 0.0
+
+    @property
+    def percent(self) -> float | None:
+        """The score as a percentage of its range (xAPI's `min`, 0 if none, to `max`)."""
+        if self.score_raw is None or self.score_max is None or self.score_max <= self.score_min:
+            return None
+        share = (self.score_raw - self.score_min) / (self.score_max - self.score_min)
+        return min(100.0, max(0.0, share * 100.0))
 
     @property
     def counts(self) -> bool:
@@ -203,56 +201,49 @@ class Statement:
 
 
 def statement_read(data) -> Statement:
-    """Check an xAPI statement's shape (id, verb, object, an optional result whose score lies
-    within 0..max) and return what the site keeps. The actor is dropped: the learner is the
-    session's, never the statement's."""
-    if not isinstance(data, dict):
-        raise StatementRefused("the statement must be a JSON object")
+    """Check that a statement is xAPI 1.0.3 as far as a player can get it wrong (`quizzes.xapi`)
+    and return what the site keeps. The actor is dropped: the learner is the session's, never the
+    statement's; what the learner typed or picked (`result.response`) stays in the browser."""
+    xapi.check_statement(data)
     try:
         statement_id = uuid.UUID(str(data.get("id", "")))
     except ValueError:
         raise StatementRefused("the statement needs an id (a UUID)") from None
-    verb = data.get("verb")
-    if not isinstance(verb, dict) or not isinstance(verb.get("id"), str) or not verb["id"].strip():
-        raise StatementRefused("the statement needs a verb with an id")
-    target = data.get("object")
-    if not isinstance(target, dict) or not isinstance(target.get("id"), str):
-        raise StatementRefused("the statement needs an object with an id")
+    verb_id = data["verb"]["id"]
+    if len(verb_id) > 200:
+        raise StatementRefused("verb.id is too long")
+    target = data["object"]
     context = data.get("context") or {}
-    if not isinstance(context, dict):
-        raise StatementRefused("context must be an object")
     activities = context.get("contextActivities")
     parents = activities.get("parent") if isinstance(activities, dict) else None
     definition = target.get("definition")
     extensions = definition.get("extensions") if isinstance(definition, dict) else None
-    sub_content = isinstance(extensions, dict) and bool(extensions.get(H5P_SUBCONTENT_EXTENSION))
+    sub_content = isinstance(extensions, dict) and bool(extensions.get(xapi.H5P_SUBCONTENT_EXTENSION))
     top_level = not parents and not sub_content
     result = data.get("result")
     raw = maximum = None
+    minimum = 0.0
     completed = False
     if result is not None:
-        if not isinstance(result, dict):
-            raise StatementRefused("result must be an object")
-        score = result.get("score")
-        if score is not None:
-            if not isinstance(score, dict) or "raw" not in score or "max" not in score:
-                raise StatementRefused("a score needs raw and max")
-            raw = _number(score["raw"], "score.raw")
-            maximum = _number(score["max"], "score.max")
-            minimum = _number(score.get("min", 0), "score.min")
-            if minimum != 0 or maximum <= 0 or not 0 <= raw <= maximum:
-                raise StatementRefused("the score must lie between 0 and its maximum")
-        completion = result.get("completion", True)
-        if not isinstance(completion, bool):
-            raise StatementRefused("result.completion must be true or false")
-        completed = completion
-    verb_id = verb["id"].strip()[:200]
+        if "score" in result:
+            raw, low, high = xapi.check_score(result["score"])
+            if raw is not None and high is not None and high > (low or 0.0):
+                maximum, minimum = high, low or 0.0
+            else:
+                raw = None  # a score without a range: kept in the statement, not counted
+        completed = result.get("completion", True)
     if verb_id not in XAPI_VERBS_THAT_SCORE:
         completed = False
     stored = {key: data[key] for key in ("verb", "object", "result", "context") if key in data}
     if isinstance(stored.get("result"), dict):
-        # What the learner typed or picked stays in the browser: the score is enough here.
         stored["result"] = {key: value for key, value in stored["result"].items() if key != "response"}
+    timestamp = data.get("timestamp")
+    if isinstance(timestamp, str):
+        try:
+            datetime.fromisoformat(timestamp)
+            stored["timestamp"] = timestamp
+        except ValueError:
+            pass  # the site's own time of arrival stands in for it
     return Statement(
         id=statement_id,
         verb=verb_id,
@@ -261,6 +252,7 @@ def statement_read(data) -> Statement:
         score_max=maximum,
         completed=completed,
         stored=stored,
+        score_min=minimum,
     )
 
 
@@ -300,13 +292,17 @@ def h5p_statement_record(
         with transaction.atomic():
             H5PResult.objects.get_or_create(learner=learner, activity=activity)
         changes = {"attempts": F("attempts") + 1, "updated_at": now}
-        if statement.score_raw is not None:
-            percent = min(100.0, statement.score_raw / statement.score_max * 100.0)
+        percent = statement.percent
+        if percent is not None:
             better = Q(best_percent__isnull=True) | Q(best_percent__lt=percent)
             # One UPDATE whose conditions read the row as it is: concurrent statements can never
             # lower the best score or lose an attempt.
-            changes["best_score"] = Case(When(better, then=Value(statement.score_raw)), default=F("best_score"))
-            changes["max_score"] = Case(When(better, then=Value(statement.score_max)), default=F("max_score"))
+            # Points counted from the bottom of the score's range (xAPI allows a negative `min`;
+            # H5P's is 0, so its points are kept as they are).
+            out_of = statement.score_max - statement.score_min
+            points = min(out_of, max(0.0, statement.score_raw - statement.score_min))
+            changes["best_score"] = Case(When(better, then=Value(points)), default=F("best_score"))
+            changes["max_score"] = Case(When(better, then=Value(out_of)), default=F("max_score"))
             changes["best_percent"] = Case(When(better, then=Value(percent)), default=F("best_percent"))
         if statement.completed:
             changes["completed"] = Value(True)

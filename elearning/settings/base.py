@@ -343,6 +343,14 @@ H5P_CONTENT_ORIGIN = env("H5P_CONTENT_ORIGIN", default="").rstrip("/")
 # library.json asks for a newer one is refused. Its core has H5P.OfflineRequestQueue, which
 # came with core API 1.24.
 H5P_PLAYER_CORE_API = (1, 24)
+# xAPI: the site's canonical address, under which activities are named and learners' accounts
+# live (never the address a request came to; empty: WAGTAILADMIN_BASE_URL); the key that makes
+# a learner's account name (an HMAC of their id: it cannot be reversed or matched outside the
+# site; changing it changes every learner's name in a Learning Record Store).
+XAPI_BASE_URL = env("XAPI_BASE_URL", default="")
+XAPI_ACTOR_KEY = env("XAPI_ACTOR_KEY", default="") or f"xapi-actor:{SECRET_KEY}"
+# Statements one learner's players may send in a minute (a question set sends a few per answer).
+H5P_STATEMENTS_PER_MINUTE = env.int("H5P_STATEMENTS_PER_MINUTE", default=120)
 # The largest xAPI statement and saved player state the site accepts, in bytes.
 H5P_STATEMENT_MAX_BYTES = env.int("H5P_STATEMENT_MAX_BYTES", default=16 * 1024)
 H5P_STATE_MAX_BYTES = env.int("H5P_STATE_MAX_BYTES", default=64 * 1024)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -79,6 +81,17 @@ def _refused(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+def _within_rate(learner) -> bool:
+    """At most H5P_STATEMENTS_PER_MINUTE statements a minute from one learner (in the shared
+    cache; if the cache fails, statements are let through rather than lost)."""
+    key = f"h5p-statements:{learner.pk}:{int(time.time() // 60)}"
+    try:
+        cache.add(key, 0, timeout=120)
+        return cache.incr(key) <= settings.H5P_STATEMENTS_PER_MINUTE
+    except Exception:
+        return True
+
+
 def _signed_in(request) -> JsonResponse | None:
     if not request.user.is_authenticated:
         return _refused(_("Log in so that your answers are saved."), 403)
@@ -92,6 +105,10 @@ def h5p_statement(request, page_id: int, activity_id: int):
     refused = _signed_in(request)
     if refused:
         return refused
+    if not _within_rate(request.user):
+        response = _refused(_("Too many statements in a minute. Wait a minute; the player sends them again."), 429)
+        response["Retry-After"] = "60"
+        return response
     page, activity = selectors.h5p_activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
     declared = request.META.get("CONTENT_LENGTH") or "0"
     limit = settings.H5P_STATEMENT_MAX_BYTES

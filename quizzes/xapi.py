@@ -1,0 +1,174 @@
+"""xAPI 1.0.3 for the statements H5P activities send: what is checked when one arrives, and the
+whole statement as it leaves the site (export, a Learning Record Store).
+
+A statement leaves with:
+
+- its `id` (the player's UUID) and a `timestamp` (when the learner made it, or when it arrived);
+- an `actor` that is an account on the site, never a name or an e-mail: `homePage` is the
+  site's canonical address (`XAPI_BASE_URL`, or else `WAGTAILADMIN_BASE_URL`), `name` an HMAC
+  of the learner's id under a key only the site holds (`XAPI_ACTOR_KEY`), so it cannot be
+  reversed or matched outside the site;
+- a stable activity IRI per activity, `<XAPI_BASE_URL>/xapi/activities/h5p/<activity id>`,
+  unchanged when the package is replaced, different for two activities made from one file
+  (a question inside it: the same IRI with `?subContentId=<id>`, as H5P names them);
+- `context.contextActivities.grouping` naming the lesson and its course, by the IRIs of their
+  translation (`<XAPI_BASE_URL>/xapi/activities/page/<translation key>`), so both languages of
+  a lesson are one activity;
+- `stored` (when the site kept it) and `version` 1.0.3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import re
+from typing import Any
+
+from django.conf import settings
+
+VERSION = "1.0.3"
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+H5P_SUBCONTENT_EXTENSION = "http://h5p.org/x-api/h5p-subContentId"
+# How the player names the package's activities: by the address of its files.
+PACKAGE_IRI = re.compile(r"/h5p/[0-9a-f]{64}(?:[/?#]|$)")
+
+
+class StatementRefused(ValueError):
+    """The statement is not one the site keeps; the message says why (shown to the caller)."""
+
+
+def is_iri(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= 2048 and IRI.match(value) is not None
+
+
+def _finite(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise StatementRefused(f"{what} must be a number")
+    return float(value)
+
+
+def check_score(score: Any) -> tuple[float | None, float | None, float | None]:
+    """xAPI's rules for `result.score`: every part optional; `scaled` within -1..1; `min` below
+    `max`; `raw` within them. Returns (raw, min, max)."""
+    if not isinstance(score, dict):
+        raise StatementRefused("result.score must be an object")
+    parts = {key: _finite(score[key], f"score.{key}") for key in ("scaled", "raw", "min", "max") if key in score}
+    if "scaled" in parts and not -1 <= parts["scaled"] <= 1:
+        raise StatementRefused("score.scaled must lie between -1 and 1")
+    low, high, raw = parts.get("min"), parts.get("max"), parts.get("raw")
+    if low is not None and high is not None and low >= high:
+        raise StatementRefused("score.min must be less than score.max")
+    if raw is not None and ((low is not None and raw < low) or (high is not None and raw > high)):
+        raise StatementRefused("score.raw must lie between score.min and score.max")
+    return raw, low, high
+
+
+def check_statement(data: Any) -> None:
+    """What makes a statement xAPI, as far as a learner's player can get it wrong (the actor is
+    never taken from the player, and `stored`, `authority` and `version` are the site's)."""
+    if not isinstance(data, dict):
+        raise StatementRefused("the statement must be a JSON object")
+    verb = data.get("verb")
+    if not isinstance(verb, dict) or not is_iri(verb.get("id")):
+        raise StatementRefused("verb.id must be an IRI")
+    display = verb.get("display")
+    if display is not None and not (isinstance(display, dict) and all(isinstance(v, str) for v in display.values())):
+        raise StatementRefused("verb.display must map languages to text")
+    target = data.get("object")
+    if not isinstance(target, dict) or not is_iri(target.get("id")):
+        raise StatementRefused("object.id must be an IRI")
+    if target.get("objectType", "Activity") != "Activity":
+        raise StatementRefused("the object must be an activity")
+    if "result" in data:
+        result = data["result"]
+        if not isinstance(result, dict):
+            raise StatementRefused("result must be an object")
+        if "score" in result:
+            check_score(result["score"])
+        for key in ("completion", "success"):
+            if key in result and not isinstance(result[key], bool):
+                raise StatementRefused(f"result.{key} must be true or false")
+    if "context" in data and not isinstance(data["context"], dict):
+        raise StatementRefused("context must be an object")
+
+
+def base_url() -> str:
+    return (settings.XAPI_BASE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+
+
+def actor_name(learner_id: int) -> str:
+    key = settings.XAPI_ACTOR_KEY.encode()
+    return hmac.new(key, f"xapi-actor:{learner_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def actor(learner_id: int) -> dict:
+    return {"objectType": "Agent", "account": {"homePage": base_url(), "name": actor_name(learner_id)}}
+
+
+def activity_iri(activity_id: int) -> str:
+    return f"{base_url()}/xapi/activities/h5p/{activity_id}"
+
+
+def page_iri(translation_key) -> str:
+    return f"{base_url()}/xapi/activities/page/{translation_key}"
+
+
+def _with_stable_ids(value: Any, activity_id: int) -> Any:
+    """Every activity of the package's own (the player names them by the package's file URL, with
+    `?subContentId=` for a question inside) gets the activity's stable IRI instead."""
+    own = activity_iri(activity_id)
+    if isinstance(value, dict):
+        copy = {key: _with_stable_ids(item, activity_id) for key, item in value.items()}
+        if isinstance(copy.get("id"), str) and PACKAGE_IRI.search(copy["id"]):
+            sub = re.search(r"[?&]subContentId=([\w-]+)", copy["id"])
+            copy["id"] = f"{own}?subContentId={sub.group(1)}" if sub else own
+        return copy
+    if isinstance(value, list):
+        return [_with_stable_ids(item, activity_id) for item in value]
+    return value
+
+
+def _object(target: dict, activity_id: int) -> dict:
+    """The statement is about the activity, or about a question inside it (H5P says which by its
+    sub-content extension): either way, named by the activity's stable IRI."""
+    target = dict(target)
+    definition = target.get("definition")
+    extensions = definition.get("extensions") if isinstance(definition, dict) else None
+    sub = extensions.get(H5P_SUBCONTENT_EXTENSION) if isinstance(extensions, dict) else None
+    own = activity_iri(activity_id)
+    target["id"] = f"{own}?subContentId={sub}" if isinstance(sub, str) and re.fullmatch(r"[\w-]+", sub) else own
+    return target
+
+
+def exported(record) -> dict:
+    """The whole xAPI statement of a kept `H5PStatement` (`record`), as it leaves the site."""
+    body = record.statement or {}
+    statement = {
+        "id": str(record.statement_id),
+        "actor": actor(record.learner_id),
+        "verb": body["verb"],
+        "object": _object(body["object"], record.activity_id),
+    }
+    if "result" in body:
+        statement["result"] = body["result"]
+    context = _with_stable_ids(dict(body.get("context") or {}), record.activity_id)
+    activities = dict(context.get("contextActivities") or {})
+    grouping = [item for item in activities.get("grouping") or [] if isinstance(item, dict)]
+    page = record.page
+    if page is not None:
+        grouping.append({"objectType": "Activity", "id": page_iri(page.translation_key)})
+        course = page.get_parent()
+        if course is not None and course.depth > 2:
+            grouping.append({"objectType": "Activity", "id": page_iri(course.translation_key)})
+    if grouping:
+        activities["grouping"] = grouping
+    if activities:
+        context["contextActivities"] = activities
+    if context:
+        statement["context"] = context
+    stored = record.received_at.isoformat().replace("+00:00", "Z")
+    statement["timestamp"] = body.get("timestamp") or stored
+    statement["stored"] = stored
+    statement["version"] = VERSION
+    return statement
