@@ -10,17 +10,19 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from progress.services import ProgressNotRecorded
 
 from .. import packages, selectors, services
 
-# Subresources (scripts, styles, pictures) load under the lesson page's policy; this one only
+# Subresources (scripts, styles, pictures) load under the player document's policy; this one only
 # matters when someone opens a package's file directly: then nothing in it may run.
 FILE_POLICY = (
     "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -34,19 +36,37 @@ TYPES = {
     ".woff": "font/woff",
     ".vtt": "text/vtt",
 }
+# Text worth compressing (libraries' scripts and styles, content.json); pictures, sound and
+# video are compressed already. Larger files are sent as they are, streamed.
+COMPRESSIBLE = frozenset({"text/javascript", "text/css", "application/json", "text/vtt", "text/plain"})
+COMPRESS_AT_MOST_BYTES = 8 * 1024 * 1024
 
 
-@require_GET
+def _accepts_gzip(request) -> bool:
+    encodings = request.headers.get("Accept-Encoding", "")
+    return any(part.split(";")[0].strip().lower() == "gzip" for part in encodings.split(","))
+
+
+@require_safe
 def h5p_file(request, sha256: str, name: str):
     """A file of a stored package, under an address that never changes what it serves (from
-    which origin: see `quizzes.middleware`)."""
+    which origin: see `quizzes.middleware`); text compressed for a browser that accepts gzip;
+    HEAD answers with the headers alone."""
     try:
         handle = packages.open_file(sha256, name)
     except (OSError, ValueError):  # absent, or a folder
         raise Http404 from None
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
+    size = getattr(handle, "size", None)
+    if content_type in COMPRESSIBLE and _accepts_gzip(request) and size is not None and size <= COMPRESS_AT_MOST_BYTES:
+        with handle:
+            response = HttpResponse(compress_string(handle.read()), content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = FileResponse(handle, content_type=content_type)
+    if content_type in COMPRESSIBLE:
+        patch_vary_headers(response, ["Accept-Encoding"])
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["Content-Security-Policy"] = FILE_POLICY
     response["X-Content-Type-Options"] = "nosniff"

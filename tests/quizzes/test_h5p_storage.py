@@ -92,6 +92,35 @@ def test_h5p_file_is_served_with_long_cache_and_a_strict_policy(client, db):
     assert again["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
+def test_h5p_text_files_are_sent_compressed_to_a_browser_that_accepts_gzip(client, db):
+    import gzip
+
+    files = package_files()
+    files["H5P.TestQuestion-1.2/question.js"] = b"H5P.TestQuestion = function () {};\n" * 200
+    activity = save(zipped(files))
+    url = reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "H5P.TestQuestion-1.2/question.js"})
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == files["H5P.TestQuestion-1.2/question.js"]
+    assert len(packed.content) < len(files["H5P.TestQuestion-1.2/question.js"]) / 10
+    plain = client.get(url)
+    assert not plain.has_header("Content-Encoding")
+    assert b"".join(plain.streaming_content) == files["H5P.TestQuestion-1.2/question.js"]
+    # Pictures are compressed already: sent as they are.
+    picture = client.get(
+        reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "content/images/picture.png"}),
+        HTTP_ACCEPT_ENCODING="gzip",
+    )
+    assert not picture.has_header("Content-Encoding")
+
+
+def test_h5p_file_answers_head_with_its_headers(client, db):
+    activity = save(valid_package())
+    response = client.head(reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "h5p.json"}))
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
 @pytest.mark.parametrize("name", ["../../settings.py", "content/../../../etc/passwd", "nothing.json", "/etc/passwd"])
 def test_h5p_file_outside_the_package_is_not_found(client, db, name):
     activity = save(valid_package())
