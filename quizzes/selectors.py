@@ -8,7 +8,7 @@ from wagtail.models import Page
 
 from courses.models import LessonPage
 
-from .models import H5PActivity, H5PResult, H5PState, QuizAttempt
+from .models import H5PActivity, H5PResult, H5PState, H5PStatement, QuizAttempt
 
 
 def attempt_for_learner(*, learner, quiz, attempt_id: int) -> QuizAttempt:
@@ -63,3 +63,24 @@ def h5p_state_of(*, learner, activity: H5PActivity) -> str | None:
 def h5p_results_for(*, learner) -> list[H5PResult]:
     """A learner's H5P results, newest first, with their activities (one query)."""
     return list(H5PResult.objects.filter(learner=learner).select_related("activity").order_by("-updated_at"))
+
+
+def h5p_statements_for_export(*, courses=(), learner_ids=None, since=None, until=None):
+    """Kept H5P statements, oldest first, with their lessons: of lessons under any of `courses`
+    (a course's translations are separate pages: pass them all), of `learner_ids` if given, and
+    received on or after the date `since` and on or before the date `until`."""
+    from django.db.models import Q
+
+    statements = H5PStatement.objects.select_related("page").order_by("received_at", "pk")
+    if courses:
+        under = Q()
+        for course in courses:
+            under |= Q(page__path__startswith=course.path, page__depth__gt=course.depth)
+        statements = statements.filter(under)
+    if learner_ids is not None:
+        statements = statements.filter(learner_id__in=learner_ids)
+    if since is not None:
+        statements = statements.filter(received_at__date__gte=since)
+    if until is not None:
+        statements = statements.filter(received_at__date__lte=until)
+    return statements

@@ -141,8 +141,19 @@ def _object(target: dict, activity_id: int) -> dict:
     return target
 
 
-def exported(record) -> dict:
-    """The whole xAPI statement of a kept `H5PStatement` (`record`), as it leaves the site."""
+def course_keys_of(records) -> dict[int, str]:
+    """The translation key of each record's course (its lesson's parent page), by page id, in one
+    query, so that exporting many statements asks the database once."""
+    from wagtail.models import Page
+
+    paths = {record.page.path[: -Page.steplen]: record.page_id for record in records if record.page is not None}
+    parents = Page.objects.filter(path__in=paths, depth__gt=2).values_list("path", "translation_key")
+    return {paths[path]: str(key) for path, key in parents}
+
+
+def exported(record, *, course_keys: dict[int, str] | None = None) -> dict:
+    """The whole xAPI statement of a kept `H5PStatement` (`record`), as it leaves the site
+    (`course_keys`: from `course_keys_of`, when exporting many)."""
     body = record.statement or {}
     statement = {
         "id": str(record.statement_id),
@@ -158,9 +169,10 @@ def exported(record) -> dict:
     page = record.page
     if page is not None:
         grouping.append({"objectType": "Activity", "id": page_iri(page.translation_key)})
-        course = page.get_parent()
-        if course is not None and course.depth > 2:
-            grouping.append({"objectType": "Activity", "id": page_iri(course.translation_key)})
+        if course_keys is None:
+            course_keys = course_keys_of([record])
+        if record.page_id in course_keys:
+            grouping.append({"objectType": "Activity", "id": page_iri(course_keys[record.page_id])})
     if grouping:
         activities["grouping"] = grouping
     if activities:

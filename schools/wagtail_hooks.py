@@ -1,4 +1,7 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import ModelLogEntry
 
 from . import audit
@@ -12,3 +15,22 @@ def register_audit_actions(actions):
     actions.register_model(School, ModelLogEntry)
     for action, label in audit.ACTIONS.items():
         actions.register_action(action, label, label)
+
+
+@hooks.register("register_admin_urls")
+def register_statement_export_url():
+    from .views.statements import h5p_statements_export
+
+    return [path("h5p-statements/", h5p_statements_export, name="schools_h5p_statements_export")]
+
+
+class StatementExportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quizzes.view_h5pstatement")
+
+
+@hooks.register("register_reports_menu_item")
+def register_statement_export_menu_item():
+    return StatementExportMenuItem(
+        _("H5P statements (xAPI)"), reverse("schools_h5p_statements_export"), icon_name="download", order=900
+    )
