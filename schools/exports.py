@@ -34,6 +34,10 @@ def classroom_rows(classroom) -> list[list[str]]:
     status = _("status")
     for column in dashboard.columns:
         header += [f"{column.course.title} ({status})", f"{column.course.title} (%)"]
+    h5p = selectors.h5p_columns(dashboard=dashboard)
+    # Beside the modules: each H5P activity's best score, as the pupil's device reported it.
+    reported = _("H5P, best %, reported by the device")
+    header += [f"{activity.title} ({reported})" for activity in h5p.activities]
     rows = [header]
     for row in dashboard.rows:
         line = [row.pupil.get_display_name(), _("yes") if row.consent else _("missing"), _when(row.last_activity)]
@@ -42,6 +46,9 @@ def classroom_rows(classroom) -> list[list[str]]:
                 line += [status_label(cell.status), str(cell.progress.percent)]
             else:
                 line += ["", ""]
+        for activity in h5p.activities:
+            result = h5p.results.get((row.pupil.pk, activity.pk)) if row.consent else None
+            line.append(f"{result.best_percent:.0f}" if result and result.best_percent is not None else "")
         rows.append(line)
     return rows
 

@@ -538,3 +538,40 @@ def class_version(classroom: Classroom) -> str:
         if not cache.add(key, value, None):
             value = cache.get(key) or value
     return value
+
+
+@dataclass(frozen=True)
+class H5PColumns:
+    """The H5P activities in the lessons of a class's assigned modules, in lesson order, and each
+    pupil's result on them (scores reported by the pupil's device)."""
+
+    activities: list
+    results: dict  # (pupil id, activity id) -> H5PResult
+
+
+def h5p_columns(*, dashboard: ClassDashboard) -> H5PColumns:
+    """For the class CSV: three queries, whatever the size of the class."""
+    from django.db.models import Q
+
+    from courses.models import LessonPage
+    from quizzes.models import H5PActivity, H5PResult
+
+    courses = [column.course for column in dashboard.columns]
+    if not courses:
+        return H5PColumns([], {})
+    under = Q()
+    for course in courses:
+        under |= Q(path__startswith=course.path, depth__gt=course.depth)
+    order: list[int] = []
+    for lesson in LessonPage.objects.live().filter(under).order_by("path").only("pk", "path", "body"):
+        order += sorted(lesson.embedded_h5p_activity_ids() - set(order))
+    if not order:
+        return H5PColumns([], {})
+    found = H5PActivity.objects.in_bulk(order)
+    activities = [found[pk] for pk in order if pk in found]
+    pupil_ids = [row.pupil.pk for row in dashboard.rows if row.consent]
+    results = {
+        (result.learner_id, result.activity_id): result
+        for result in H5PResult.objects.filter(learner_id__in=pupil_ids, activity_id__in=list(found))
+    }
+    return H5PColumns(activities, results)

@@ -80,3 +80,18 @@ def embed(lesson, activity, *, required=False, pass_mark_percent=0):
 def h5p_lesson(lessons, h5p_activity):
     """The fixture module's first lesson (for pupils), embedding the activity."""
     return embed(lessons[0], h5p_activity)
+
+
+@pytest.fixture
+def learner(db):
+    """An adult learner (a caregiver), whose H5P results are stored."""
+    from accounts.models import Role
+    from tests.factories import AdultFactory
+
+    return AdultFactory(role=Role.CAREGIVER)
+
+
+@pytest.fixture
+def signed_in(client, learner):
+    client.force_login(learner)
+    return client

@@ -61,17 +61,6 @@ def post(client, lesson, activity, data, **extra):
     return client.post(url(lesson, activity), body, content_type="application/json", **extra)
 
 
-@pytest.fixture
-def learner(db):
-    return AdultFactory(role=Role.CAREGIVER)
-
-
-@pytest.fixture
-def signed_in(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def test_h5p_statement_is_kept_and_scores_the_activity(signed_in, learner, h5p_lesson, h5p_activity):
     response = post(signed_in, h5p_lesson, h5p_activity, statement(raw=3, maximum=4))
     assert response.status_code == 201

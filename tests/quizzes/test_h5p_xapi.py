@@ -31,17 +31,6 @@ def validator_problems(statements: list[dict]) -> list[list[str]]:
     return json.loads(done.stdout)
 
 
-@pytest.fixture
-def learner(db):
-    return AdultFactory(role=Role.CAREGIVER)
-
-
-@pytest.fixture
-def signed_in(client, learner):
-    client.force_login(learner)
-    return client
-
-
 @pytest.mark.parametrize(
     "score",
     [

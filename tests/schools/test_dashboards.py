@@ -15,10 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from progress.services import step_complete
+from quizzes import packages
 from quizzes.demo import simulated_answers
+from quizzes.models import H5PActivity
 from quizzes.services import attempt_submit, questions_of
 from schools import selectors, services
 from schools.roster import plan_from_text
+from tests.quizzes.h5p_builders import valid_package
 from tests.schools.conftest import consent_all
 
 
@@ -225,3 +228,32 @@ def test_one_class_never_sees_anothers_kept_dashboard(client, school, classroom,
     mine, _ = _dashboard(client, reverse("schools:classroom_detail", args=[classroom.pk]))
     theirs, _ = _dashboard(client, reverse("schools:classroom_detail", args=[other.pk]))
     assert pupils[0].display_name in mine and pupils[0].display_name not in theirs
+
+
+def test_class_csv_shows_h5p_results_beside_the_modules_as_reported_by_the_device(
+    client, classroom, pupils, leader, lessons, assigned, h5p_storage, django_assert_max_num_queries
+):
+    from quizzes import services as quiz_services
+    from tests.quizzes.conftest import embed
+    from tests.quizzes.test_h5p_results import statement
+
+    activity = quiz_services.h5p_activity_save(
+        activity=H5PActivity(title="Tìm tin nhắn không an toàn", language="vi"),
+        package=packages.check_bytes(valid_package()),
+    )
+    embed(lessons[1], activity)
+    consent_all(pupils[:2], leader)
+    quiz_services.h5p_statement_record(
+        learner=pupils[0], activity=activity, page=lessons[1], statement=quiz_services.statement_read(statement(raw=3))
+    )
+    dashboard = selectors.class_dashboard(classroom=classroom)
+    with django_assert_max_num_queries(3):
+        selectors.h5p_columns(dashboard=dashboard)
+
+    client.force_login(leader)
+    response = client.get(reverse("schools:classroom_export", args=[classroom.pk]))
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[0][-1] == "Tìm tin nhắn không an toàn (H5P, điểm cao nhất %, do thiết bị báo)"
+    by_name = {row[0]: row for row in table[1:]}
+    assert by_name["Nguyễn Văn An"][-1] == "75"  # 3 of 4
+    assert [by_name[name][-1] for name in by_name if name != "Nguyễn Văn An"] == ["", ""]
