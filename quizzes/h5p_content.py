@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 
 EXTERNAL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -52,8 +53,16 @@ def _is_number(value: Any) -> bool:
 
 def safe_content_path(path: str) -> bool:
     """A file reference inside content/: relative, no `..`, no scheme (an editor's `#tmp` is
-    stripped first, as H5P does)."""
+    stripped first, as H5P does). Read as a browser reads it: tabs and line breaks dropped and
+    %-escapes decoded (`%2e%2e` is `..` to a URL parser)."""
     path = path.removesuffix("#tmp")
+    for _ in range(5):
+        decoded = unquote(re.sub(r"[\t\n\r]", "", path))
+        if decoded == path:
+            break
+        path = decoded
+    else:
+        return False  # escaped again and again: no real file is named like that
     if not path or path.startswith(("/", "\\")) or SCHEME.match(path) or "\\" in path:
         return False
     return ".." not in PurePosixPath(path).parts

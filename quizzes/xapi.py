@@ -43,9 +43,32 @@ def is_iri(value: Any) -> bool:
 
 
 def _finite(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise StatementRefused(f"{what} must be a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise StatementRefused(f"{what} must be a number") from None
+    if not math.isfinite(number):
+        raise StatementRefused(f"{what} must be a number")
+    return number
+
+
+# A statement nested deeper than this is no statement a player sends (H5P's go 6 or 7 deep).
+MAX_DEPTH = 32
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(current, dict):
+            stack.extend((item, depth + 1) for item in current.values())
+        elif isinstance(current, list):
+            stack.extend((item, depth + 1) for item in current)
+    return False
 
 
 def check_score(score: Any) -> tuple[float | None, float | None, float | None]:
@@ -89,8 +112,20 @@ def check_statement(data: Any) -> None:
         for key in ("completion", "success"):
             if key in result and not isinstance(result[key], bool):
                 raise StatementRefused(f"result.{key} must be true or false")
-    if "context" in data and not isinstance(data["context"], dict):
-        raise StatementRefused("context must be an object")
+    if _too_deep(data):
+        raise StatementRefused(f"the statement is nested more than {MAX_DEPTH} levels deep")
+    if "context" in data:
+        context = data["context"]
+        if not isinstance(context, dict):
+            raise StatementRefused("context must be an object")
+        activities = context.get("contextActivities")
+        if activities is not None:
+            if not isinstance(activities, dict):
+                raise StatementRefused("context.contextActivities must be an object")
+            for key, value in activities.items():
+                items = value if isinstance(value, list) else [value]
+                if not all(isinstance(item, dict) and is_iri(item.get("id")) for item in items):
+                    raise StatementRefused(f"context.contextActivities.{key} must hold activities with IRIs")
 
 
 def base_url() -> str:
@@ -146,9 +181,11 @@ def course_keys_of(records) -> dict[int, str]:
     query, so that exporting many statements asks the database once."""
     from wagtail.models import Page
 
-    paths = {record.page.path[: -Page.steplen]: record.page_id for record in records if record.page is not None}
-    parents = Page.objects.filter(path__in=paths, depth__gt=2).values_list("path", "translation_key")
-    return {paths[path]: str(key) for path, key in parents}
+    parent_of = {record.page_id: record.page.path[: -Page.steplen] for record in records if record.page is not None}
+    found = dict(
+        Page.objects.filter(path__in=set(parent_of.values()), depth__gt=2).values_list("path", "translation_key")
+    )
+    return {page_id: str(found[path]) for page_id, path in parent_of.items() if path in found}
 
 
 def exported(record, *, course_keys: dict[int, str] | None = None) -> dict:
@@ -164,8 +201,11 @@ def exported(record, *, course_keys: dict[int, str] | None = None) -> dict:
     if "result" in body:
         statement["result"] = body["result"]
     context = _with_stable_ids(dict(body.get("context") or {}), record.activity_id)
-    activities = dict(context.get("contextActivities") or {})
-    grouping = [item for item in activities.get("grouping") or [] if isinstance(item, dict)]
+    activities = context.get("contextActivities")
+    activities = dict(activities) if isinstance(activities, dict) else {}
+    kept = activities.get("grouping")
+    kept = kept if isinstance(kept, list) else [kept]
+    grouping = [item for item in kept if isinstance(item, dict)]
     page = record.page
     if page is not None:
         grouping.append({"objectType": "Activity", "id": page_iri(page.translation_key)})

@@ -267,7 +267,19 @@ def test_h5p_editor_leftovers_are_accepted_an_image_without_mime_and_a_tmp_origi
     packages.check_bytes(with_semantics({"picture": picture}))
 
 
-@pytest.mark.parametrize("path", ["../../../etc/passwd", "/etc/passwd", "javascript:alert(1)", "images/../../h5p.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../../../etc/passwd",
+        "/etc/passwd",
+        "javascript:alert(1)",
+        "images/../../h5p.json",
+        # What a browser's URL parser turns into "../": escapes, and tabs or line breaks it drops.
+        "%2e%2e/%2e%2e/vi/accounts/logout/",
+        "images/%252e%252e/%252e%252e/x.png",
+        ".\t./.\n./x.png",
+    ],
+)
 def test_h5p_file_path_leaving_the_package_is_refused_with_where_it_is(path):
     message = refusal(with_semantics({"picture": {"path": path, "mime": "image/png"}}))
     assert "outside the package" in message and "$.picture.path" in message

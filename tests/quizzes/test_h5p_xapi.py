@@ -48,6 +48,13 @@ def test_h5p_every_legal_score_is_accepted(signed_in, h5p_lesson, h5p_activity, 
     assert post(signed_in, h5p_lesson, h5p_activity, sent).status_code == 201
 
 
+def _nested(depth: int):
+    value = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
@@ -59,6 +66,10 @@ def test_h5p_every_legal_score_is_accepted(signed_in, h5p_lesson, h5p_activity, 
         (lambda s: s["result"].update(score={"raw": 0, "min": 0, "max": 0}), "min"),
         (lambda s: s["result"].update(score={"raw": 5, "min": 0, "max": 4}), "raw"),
         (lambda s: s["result"].update(success="yes"), "success"),
+        (lambda s: s["result"].update(score={"raw": 10**400, "max": 4}), "score.raw"),
+        (lambda s: s.update(context={"contextActivities": "x"}), "contextActivities"),
+        (lambda s: s.update(context={"contextActivities": {"grouping": 5}}), "grouping"),
+        (lambda s: s.update(context={"extensions": {"http://a/b": _nested(40)}}), "nested"),
     ],
 )
 def test_h5p_what_is_not_xapi_is_refused_with_a_reason(signed_in, h5p_lesson, h5p_activity, change, reason):
@@ -132,3 +143,17 @@ def test_h5p_statements_are_limited_per_learner(signed_in, learner, h5p_lesson, 
     other = AdultFactory(role=Role.CAREGIVER)
     signed_in.force_login(other)
     assert post(signed_in, h5p_lesson, h5p_activity, statement()).status_code == 201
+
+
+def test_h5p_export_names_the_course_of_every_lesson_in_one_batch(signed_in, lessons, h5p_activity):
+    from tests.quizzes.conftest import embed
+
+    first, second = embed(lessons[0], h5p_activity), embed(lessons[1], h5p_activity)
+    post(signed_in, first, h5p_activity, statement())
+    post(signed_in, second, h5p_activity, statement())
+    records = list(H5PStatement.objects.select_related("page").order_by("received_at"))
+    keys = xapi.course_keys_of(records)
+    course = xapi.page_iri(first.get_parent().translation_key)
+    for record in records:
+        exported = xapi.exported(record, course_keys=keys)
+        assert exported["context"]["contextActivities"]["grouping"][-1]["id"] == course
