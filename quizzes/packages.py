@@ -330,14 +330,15 @@ def _check(data: bytes) -> CheckedPackage:
     _check_content_files(files)
     libraries = _check_dependencies(package)
     _check_libraries(package, files)
-    _check_content(package, files)
     main = package.metadata["mainLibrary"]
     main_id = next(lib.id for lib in package.libraries if lib.id.machine_name == main)
+    main_library = f"{main_id.machine_name} {main_id.major}.{main_id.minor}"
+    _check_content(package, files, main_library=main_library)
     return CheckedPackage(
         sha256=hashlib.sha256(data).hexdigest(),
         title=str(package.metadata.get("title") or "")[:255],
         language=str(package.metadata.get("language") or ""),
-        main_library=f"{main_id.machine_name} {main_id.major}.{main_id.minor}",
+        main_library=main_library,
         libraries=libraries,
         size_bytes=len(data),
         files=files,
@@ -421,11 +422,9 @@ def _semantics_reader(package, files: dict[str, bytes]):
     return semantics_of
 
 
-def _check_content(package, files: dict[str, bytes]) -> None:
-    main = package.metadata["mainLibrary"]
-    main_id = next(lib.id for lib in package.libraries if lib.id.machine_name == main)
+def _check_content(package, files: dict[str, bytes], *, main_library: str) -> None:
     semantics_of = _semantics_reader(package, files)
-    semantics = semantics_of(f"{main_id.machine_name} {main_id.major}.{main_id.minor}") or []
+    semantics = semantics_of(main_library) or []
     problems = h5p_content.ContentChecker(semantics_of).check(semantics, package.content)
     if not problems:
         return

@@ -559,11 +559,12 @@ def h5p_columns(*, dashboard: ClassDashboard) -> H5PColumns:
     courses = [column.course for column in dashboard.columns]
     if not courses:
         return H5PColumns([], {})
+    lessons = LessonPage.objects.live()
     under = Q()
     for course in courses:
-        under |= Q(path__startswith=course.path, depth__gt=course.depth)
+        under |= lessons.descendant_of_q(course)
     order: list[int] = []
-    for lesson in LessonPage.objects.live().filter(under).order_by("path").only("pk", "path", "body"):
+    for lesson in lessons.filter(under).order_by("path").only("pk", "path", "body"):
         order += sorted(lesson.embedded_h5p_activity_ids() - set(order))
     if not order:
         return H5PColumns([], {})

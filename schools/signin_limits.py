@@ -23,6 +23,8 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
 
+from accounts.limits import count
+
 CODE_WINDOW_SECONDS = 10 * 60
 DAY_SECONDS = 24 * 60 * 60
 SECRET_WINDOW_SECONDS = 60 * 60
@@ -45,29 +47,14 @@ def _code_keys(request) -> tuple[str, str]:
     return f"schools:wrong-class-code:{ip}", f"schools:wrong-class-code-day:{ip}"
 
 
-def _count(key: str, timeout: int) -> int:
-    """Add one to `key` and return it. The window runs `timeout` seconds from the latest count
-    (`touch`: the database cache's `incr` would otherwise give the key its default 5 minutes). If
-    the cache is away, 1: the limits fail open."""
-    if cache.add(key, 1, timeout):
-        return 1
-    try:
-        value = cache.incr(key)
-    except ValueError:  # expired between the two calls, or the cache is away
-        cache.set(key, 1, timeout)
-        return 1
-    cache.touch(key, timeout)
-    return value
-
-
 def code_try_allowed(request) -> bool:
     """Count this try before the code is looked up, so that tries sent at once cannot slip past
     the limits; False once the address is over either of them: then every code is refused, right
     or wrong. A right code is taken off the count again (`code_was_right`)."""
     short, day = _code_keys(request)
     return (
-        _count(short, CODE_WINDOW_SECONDS) <= settings.CLASS_CODE_MAX_FAILURES_PER_IP
-        and _count(day, DAY_SECONDS) <= settings.CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY
+        count(short, CODE_WINDOW_SECONDS) <= settings.CLASS_CODE_MAX_FAILURES_PER_IP
+        and count(day, DAY_SECONDS) <= settings.CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY
     )
 
 
@@ -104,7 +91,7 @@ def class_paused(classroom) -> bool:
 
 
 def wrong_secret(classroom) -> None:
-    _count(_class_key(classroom), SECRET_WINDOW_SECONDS)
+    count(_class_key(classroom), SECRET_WINDOW_SECONDS)
 
 
 def resume_class(classroom) -> None:
