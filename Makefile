@@ -41,6 +41,7 @@ test: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(PY) scripts/check_layers.py
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/catalogs.py check
 	$(PY) scripts/check_curriculum.py > /dev/null || $(PY) scripts/check_curriculum.py

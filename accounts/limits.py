@@ -1,6 +1,6 @@
 """Counting tries in the shared cache (Redis at scale), for limits on how often someone may try
 something: class codes and pictures at sign-in (schools.signin_limits), H5P statements
-(quizzes.views.h5p)."""
+(h5p.views)."""
 
 from django.core.cache import cache
 

@@ -8,6 +8,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from .cache import site_entries
+
 LESSON_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
@@ -117,6 +119,14 @@ class HelplineCardBlock(blocks.StructBlock):
         template = "courses/blocks/helpline.html"
         description = _("The child helpline's number, with a button to call it.")
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        # The helpline setting belongs to the site shell, which registers it as a site-wide entry
+        # of the content cache; the block reads it there, without naming the shell.
+        request = (parent_context or {}).get("request")
+        context["helpline"] = site_entries(request)["helpline"] if request is not None else None
+        return context
+
 
 class DiscussionBlock(blocks.StructBlock):
     prompt = blocks.TextBlock(label=_("question for the class"))
@@ -130,10 +140,10 @@ class DiscussionBlock(blocks.StructBlock):
 
 
 class H5PActivityBlock(blocks.StructBlock):
-    """An uploaded H5P activity, played inside the lesson. The snippet model is named by string:
-    `courses` never imports `quizzes`, which owns H5P activities and their results."""
+    """An uploaded H5P activity, played inside the lesson. The lesson uses it only through
+    `courses.activities.EmbeddedActivity`; the model is named once, as the chooser's target."""
 
-    activity = SnippetChooserBlock("quizzes.H5PActivity", label=_("H5P activity"))
+    activity = SnippetChooserBlock("h5p.H5PActivity", label=_("H5P activity"))
     required = blocks.BooleanBlock(
         label=_("required to finish the lesson"),
         required=False,
@@ -162,7 +172,7 @@ class H5PActivityBlock(blocks.StructBlock):
         request = (parent_context or {}).get("request")
         page = (parent_context or {}).get("page")
         if activity is not None and request is not None and page is not None:
-            # Duck-typed: the activity knows how its player is set up for this learner.
+            # An EmbeddedActivity: it knows how its player is set up for this learner.
             context["player"] = activity.player(request=request, page=page)
             context["result"] = activity.result_for(request.user)
         return context

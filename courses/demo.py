@@ -272,3 +272,45 @@ def load_curriculum(home: Page, folders: list[Path] | None = None) -> LoadResult
     for module in modules:
         _load_module(module, index, locales, result)
     return result
+
+
+# --- The demo H5P activity ---------------------------------------------------------------------
+
+H5P_DEMO_LESSON = "khi-co-dieu-khong-on"  # 22-pupil-9-11-reporting: "When something online feels wrong"
+
+
+@transaction.atomic
+def load_h5p_demo() -> list[str]:
+    """Upload the demo activity in Vietnamese, and its English translation (the same translation
+    key, the English package), and place each at the end of the lesson H5P_DEMO_LESSON in its
+    language. Idempotent: a lesson that already embeds an activity is left alone, and the same
+    package is stored once. Returns the lessons changed."""
+    from h5p import packages
+    from h5p import services as h5p_services
+    from h5p.demo import DEMO_TITLES, demo_max_score, demo_package
+    from h5p.models import H5PActivity
+
+    source = LessonPage.objects.filter(slug=H5P_DEMO_LESSON, locale__language_code="vi").first()
+    if source is None:
+        return []
+    changed = []
+    original = None
+    for locale in Locale.objects.filter(language_code__in=DEMO_TITLES).order_by("-language_code"):  # vi first
+        language = locale.language_code
+        checked = packages.check_bytes(demo_package(language))
+        activity = H5PActivity.objects.filter(package_id=checked.sha256, locale=locale).first()
+        if activity is None:
+            activity = H5PActivity(locale=locale) if original is None else original.copy_for_translation(locale)
+            activity.title = DEMO_TITLES[language]
+            activity.max_score = demo_max_score(language)
+            activity = h5p_services.activity_save(
+                activity=activity, package=checked, filename=f"spot-the-risk.{language}.h5p"
+            )
+        original = original or activity
+        lesson = source.get_translation_or_none(locale)
+        if lesson is None or lesson.embedded_h5p_activity_ids():
+            continue
+        lesson.body.append(("h5p_activity", {"activity": activity, "required": False, "pass_mark_percent": 0}))
+        lesson.save_revision().publish()
+        changed.append(lesson.url_path)
+    return changed

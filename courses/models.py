@@ -29,7 +29,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
 from progress import selectors as progress_selectors
@@ -95,9 +95,14 @@ class CourseIndexPage(CachedPageMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
-    parent_page_types = ["elearning.HomePage"]
+    # Its parent, the site's home page, names it among its subpages (elearning.HomePage): the
+    # catalogue goes under a site's home page and nowhere else, never at the root of the tree.
     subpage_types = ["courses.CoursePage"]
     max_count_per_parent = 1
+
+    @classmethod
+    def can_exist_under(cls, parent):
+        return parent.depth > 1 and super().can_exist_under(parent)
 
     class Meta:
         verbose_name = _("course catalogue")
@@ -191,8 +196,13 @@ class CoursePage(CachedPageMixin, Page):
     ]
 
     parent_page_types = ["courses.CourseIndexPage"]
-    # The quizzes app adds QuizPage (a string: courses does not import quizzes).
-    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
+
+    @classmethod
+    def clean_subpage_models(cls):
+        """A course's children are its steps: its lessons, and the quiz that `quizzes` (an app
+        above this one) adds. Any page type that is a progress step and names a course as its
+        parent (Wagtail keeps only those), without this app naming the apps above it."""
+        return [model for model in get_page_models() if issubclass(model, ProgressStep)]
 
     class Meta:
         verbose_name = _("course")
@@ -362,6 +372,10 @@ class LessonPage(CachedPageMixin, ProgressStep, Page):
             for block in self.body.raw_data
             if block["type"] == "h5p_activity" and isinstance(block["value"].get("activity"), int)
         }
+
+    def refuses_h5p_player(self, request) -> bool:
+        """Whoever may read the lesson may play its activities (`h5p.hosts.ActivityHost`)."""
+        return self.course.check_access(request) is not None
 
     def unmet_activities(self, learner, *, skipped=()) -> list:
         """The required H5P activities the learner has not yet completed at their pass mark. An

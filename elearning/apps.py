@@ -19,6 +19,14 @@ class ElearningConfig(AppConfig):
         post_save.connect(_helpline_saved, sender=HelplineSettings, dispatch_uid="elearning.helpline.saved")
         post_delete.connect(cache.bump, sender=HelplineSettings, dispatch_uid="elearning.helpline.deleted")
 
+        # The certificates' admin lists holders by school: the two are sibling apps, so the shell
+        # that sits above both joins them.
+        from certificates.views.admin import HOLDER_FILTERS
+
+        from .admin_filters import holder_school_filter
+
+        HOLDER_FILTERS["school"] = holder_school_filter
+
 
 def _helpline_saved(sender, created=False, **kwargs):
     # The row is created, with the defaults, by the first read: nothing shown changes then.

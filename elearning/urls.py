@@ -10,7 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import routing
 from elearning.views.health import healthz
 from elearning.views.help import help_page
-from quizzes.urls import learner_urlpatterns
+from h5p.urls import learner_urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -20,7 +20,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The H5P packages' files: no language in their addresses.
-    path("", include("quizzes.urls")),
+    path("", include("h5p.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -4,7 +4,6 @@ wagtail-localize translation. Idempotent: an existing quiz (by slug) is left alo
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,67 +139,3 @@ def simulated_answers(questions: list[dict], *, rng, skill: float) -> dict:
             worst = min(items, key=lambda o: o["value"]["score"])["id"]
             answers[q["id"]] = best if right else worst
     return answers
-
-
-# --- H5P ---------------------------------------------------------------------------------------
-
-H5P_DIR = Path(__file__).parent / "h5p"
-H5P_DEMO_LESSON = "khi-co-dieu-khong-on"  # 22-pupil-9-11-reporting: "When something online feels wrong"
-H5P_DEMO_TITLES = {"vi": "Tìm tin nhắn không an toàn", "en": "Spot the risk"}
-
-
-def h5p_demo_content(language: str) -> dict:
-    return json.loads((H5P_DIR / "demo" / f"spot_the_risk.{language}.json").read_text(encoding="utf-8"))
-
-
-def h5p_demo_package(language: str) -> bytes:
-    """The demo activity ("Spot the risk", a content type written for this project, in
-    quizzes/h5p/library) packaged by pyh5p from its content in quizzes/h5p/demo. Offline: the
-    only library store is the project's folder, and pyh5p never fetches."""
-    import pyh5p
-
-    built = pyh5p.build(
-        "H5P.SpotTheRisk",
-        h5p_demo_content(language),
-        store=pyh5p.LibraryStore(H5P_DIR / "library"),
-        fetch=False,
-        title=H5P_DEMO_TITLES[language],
-        language=language,
-        metadata={"license": "U", "defaultLanguage": language},
-    )
-    return built.package_bytes()
-
-
-@transaction.atomic
-def load_h5p_demo() -> list[str]:
-    """Upload the demo activity in each language and place it at the end of the lesson
-    H5P_DEMO_LESSON in that language. Idempotent: a lesson that already embeds an activity is
-    left alone, and the same package is stored once. Returns the lessons changed."""
-    from courses.models import LessonPage
-
-    from . import packages, services
-    from .models import H5PActivity
-
-    source = LessonPage.objects.filter(slug=H5P_DEMO_LESSON, locale__language_code="vi").first()
-    if source is None:
-        return []
-    changed = []
-    for locale in Locale.objects.filter(language_code__in=H5P_DEMO_TITLES):
-        language = locale.language_code
-        lesson = source.get_translation_or_none(locale)
-        if lesson is None or lesson.embedded_h5p_activity_ids():
-            continue
-        checked = packages.check_bytes(h5p_demo_package(language))
-        activity = H5PActivity.objects.filter(package_id=checked.sha256).first()
-        if activity is None:
-            messages = h5p_demo_content(language)["messages"]
-            activity = services.h5p_activity_save(
-                # One point per message rightly judged: the maximum the player must report.
-                activity=H5PActivity(title=H5P_DEMO_TITLES[language], language=language, max_score=len(messages)),
-                package=checked,
-                filename=f"spot-the-risk.{language}.h5p",
-            )
-        lesson.body.append(("h5p_activity", {"activity": activity, "required": False, "pass_mark_percent": 0}))
-        lesson.save_revision().publish()
-        changed.append(lesson.url_path)
-    return changed

@@ -554,7 +554,7 @@ def h5p_columns(*, dashboard: ClassDashboard) -> H5PColumns:
     from django.db.models import Q
 
     from courses.models import LessonPage
-    from quizzes.models import H5PActivity, H5PResult
+    from h5p.models import H5PActivity, H5PResult
 
     courses = [column.course for column in dashboard.columns]
     if not courses:

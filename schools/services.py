@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from accounts import credentials
 from accounts.models import PupilCredential, Role, User
 from courses.models import CoursePage
+from h5p import services as h5p_services
 from progress.models import StepRecord
-from quizzes import services as quiz_services
 from quizzes.models import QuizAttempt
 
 from . import audit, selectors, signin_limits
@@ -325,7 +325,7 @@ def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
         "attempts": QuizAttempt.objects.filter(learner=pupil).count(),
     }
     QuizAttempt.objects.filter(learner=pupil).delete()
-    deleted["activities"] = quiz_services.h5p_learner_data_delete(learner=pupil)
+    deleted["activities"] = h5p_services.learner_data_delete(learner=pupil)
     ConsentRecord.objects.filter(pupil=pupil).delete()
     ConsentEvent.objects.create(pupil=pupil, action=ConsentEvent.Action.WITHDRAWN, by=by, details=deleted)
     classroom = _classroom_of(pupil)

@@ -26,7 +26,7 @@ def register_statement_export_url():
 
 class StatementExportMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("quizzes.view_h5pstatement")
+        return request.user.has_perm("h5p.view_h5pstatement")
 
 
 @hooks.register("register_reports_menu_item")

@@ -31,7 +31,7 @@ SOURCE_LANGUAGE = "en"
 # The language every string must be translated into; English is the source.
 TRANSLATED_LANGUAGES = ["vi"]
 ALL_LANGUAGES = ["vi", "en"]
-PROJECT_APPS = ["accounts", "progress", "courses", "quizzes", "schools", "certificates", "elearning"]
+PROJECT_APPS = ["accounts", "progress", "h5p", "courses", "quizzes", "schools", "certificates", "elearning"]
 # The parts of allauth whose screens and messages the site shows (allauth ships no Vietnamese).
 ALLAUTH_PARTS = [
     "account",

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.cache import site_entries
 from courses.models import CoursePage
 
 from .. import selectors, services, tasks
@@ -27,6 +28,7 @@ def my_certificates(request):
             "certificates": selectors.certificates_of(holder=request.user),
             "ready": selectors.courses_ready_to_claim(learner=request.user, language=language),
             "now": timezone.now(),
+            "courses_url": site_entries(request)["catalogue_url"],
         },
     )
 

@@ -20,9 +20,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # Project apps, lowest layer first (see ARCHITECTURE.md).
+    # Project apps, lowest layer first (see docs/architecture.md).
     "accounts",
     "progress",
+    "h5p",
     "courses",
     "quizzes",
     "schools",
@@ -65,7 +66,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "elearning.csp.PolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "quizzes.middleware.H5PContentOriginMiddleware",
+    "h5p.middleware.H5PContentOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -385,7 +386,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-# The H5P player's own document (quizzes/views/h5p.py, `h5p_player`), framed by the lesson. An
+# The H5P player's own document (h5p/views.py, `h5p_player`), framed by the lesson. An
 # H5P package is other people's code; its document gets only what real content types need:
 # - script-src: the player and the package's libraries (from the site, or H5P_CONTENT_ORIGIN),
 #   and one inline script by its hash: h5p-standalone writes the content's frame with

@@ -1,1 +1,1 @@
-"""Views of quizzes (taken through QuizPage routes) and of H5P activities (files, results)."""
+"""Views of quizzes, taken through QuizPage routes."""

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import CredentialKind
-from quizzes import selectors as quiz_selectors
+from h5p import selectors as h5p_selectors
 
 from .. import audit, exports, selectors, services, signin_limits
 from ..cards import login_cards_pdf
@@ -417,7 +417,7 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
         "consent": getattr(pupil, "consent_record", None),
         "events": ConsentEvent.objects.filter(pupil=pupil).select_related("by")[:10],
         "consent_link": consent_link(request, pupil=pupil, classroom=classroom),
-        "h5p_results": quiz_selectors.h5p_results_for(learner=pupil),
+        "h5p_results": h5p_selectors.results_for(learner=pupil),
     }
     return render(request, "schools/pupil_detail.html", context, status=400 if consent_form.errors else 200)
 

@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from courses.models import CoursePage
-from quizzes import xapi
-from quizzes.selectors import h5p_statements_for_export
+from h5p import xapi
+from h5p.selectors import statements_for_export
 
 from .. import audit
 from ..models import Classroom, Membership, MembershipRole, School
 
-PERMISSION = "quizzes.view_h5pstatement"
+PERMISSION = "h5p.view_h5pstatement"
 BATCH = 500
 
 
@@ -84,7 +84,7 @@ def h5p_statements_export(request):
         pupils = None
         if classroom is not None:
             pupils = Membership.objects.filter(classroom=classroom, role=MembershipRole.PUPIL).values("user_id")
-        statements = h5p_statements_for_export(
+        statements = statements_for_export(
             courses=list(CoursePage.objects.filter(translation_key=course.translation_key)) if course else (),
             learner_ids=pupils,
             since=form.cleaned_data["since"],

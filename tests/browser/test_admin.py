@@ -81,7 +81,7 @@ def test_an_editor_signs_in_with_two_factors_edits_and_publishes_a_lesson(admin_
     lesson.refresh_from_db()
     assert lesson.title.endswith("(đã sửa)")
 
-    page.goto(admin_site.url + "/admin/snippets/quizzes/h5pactivity/add/")
+    page.goto(admin_site.url + "/admin/snippets/h5p/h5pactivity/add/")
     expect(page.locator("input[type=file]")).to_have_count(1)
     # The image library and its uploader (previews drawn from blob: addresses).
     page.goto(admin_site.url + "/admin/images/")

@@ -7,8 +7,8 @@ lesson's progress are stored. A broken package shows "unavailable" and the lesso
 import pytest
 from playwright.sync_api import expect
 
+from h5p.models import H5PResult, H5PState, H5PStatement
 from progress.selectors import step_is_complete
-from quizzes.models import H5PResult, H5PState, H5PStatement
 from tests.browser.test_accessibility import violations
 from tests.browser.test_quizzes import log_in
 from tests.conftest import FIXTURE_MODULE
@@ -35,16 +35,16 @@ def h5p_site(site, h5p_storage):
     from courses.demo import load_curriculum
     from courses.models import LessonPage
     from elearning.models import HomePage
-    from quizzes import packages, services
-    from quizzes.demo import h5p_demo_package
-    from quizzes.models import H5PActivity
-    from tests.quizzes.conftest import embed
+    from h5p import packages, services
+    from h5p.demo import demo_package
+    from h5p.models import H5PActivity
+    from tests.h5p.conftest import embed
 
     home = HomePage.objects.get(locale__language_code="vi")
     load_curriculum(home, [FIXTURE_MODULE])
-    activity = services.h5p_activity_save(
-        activity=H5PActivity(title="Tìm tin nhắn không an toàn", language="vi"),
-        package=packages.check_bytes(h5p_demo_package("vi")),
+    activity = services.activity_save(
+        activity=H5PActivity(title="Tìm tin nhắn không an toàn"),
+        package=packages.check_bytes(demo_package("vi")),
     )
     lesson = LessonPage.objects.get(slug="thong-tin-rieng-tu")
     embed(lesson, activity, required=True, pass_mark_percent=100)
@@ -119,7 +119,7 @@ def test_h5p_state_is_saved_and_restored_when_the_learner_comes_back(h5p_site, p
 
 
 def test_h5p_package_that_fails_to_load_shows_unavailable_and_the_lesson_goes_on(h5p_site, page):
-    from quizzes import packages
+    from h5p import packages
 
     site, lesson, activity = h5p_site
     # A library file gone from storage: the player fails the way a missing library makes it fail.

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from quizzes.models import H5PResult
+from h5p.models import H5PResult
 from tests.browser.test_quizzes import log_in
 
 pytestmark = pytest.mark.browser
@@ -26,12 +26,15 @@ PLAYER = "iframe[data-activity-frame]"
 
 def upload(path: Path):
     """As the admin's form does: the package is checked, then stored with its activity."""
-    from quizzes import packages, services
-    from quizzes.models import H5PActivity
+    from wagtail.models import Locale
+
+    from h5p import packages, services
+    from h5p.models import H5PActivity
 
     checked = packages.check_bytes(path.read_bytes())
-    return services.h5p_activity_save(
-        activity=H5PActivity(title=checked.title or path.stem, language="en"), package=checked
+    return services.activity_save(
+        activity=H5PActivity(title=checked.title or path.stem, locale=Locale.objects.get(language_code="en")),
+        package=checked,
     )
 
 
@@ -40,7 +43,7 @@ def lesson_with(path: Path):
     from courses.models import LessonPage
     from elearning.models import HomePage
     from tests.conftest import FIXTURE_MODULE
-    from tests.quizzes.conftest import embed
+    from tests.h5p.conftest import embed
 
     load_curriculum(HomePage.objects.get(locale__language_code="vi"), [FIXTURE_MODULE])
     activity = upload(path)

@@ -208,21 +208,21 @@ def test_dates_are_viet_nam_dates_whatever_the_active_time_zone(cert_course, wor
 def test_h5p_score_alone_never_earns_a_certificate(cert_course, quiz, worker, client):
     """A course whose only test is an H5P activity issues no certificate, even when every lesson
     is done and the score the browser reported is perfect: H5P scores are client-reported."""
+    from h5p import packages
+    from h5p import services as h5p_services
+    from h5p.models import H5PActivity
     from progress.steps import step_pages
-    from quizzes import packages
-    from quizzes import services as quiz_services
-    from quizzes.models import H5PActivity
-    from tests.quizzes.conftest import embed
-    from tests.quizzes.h5p_builders import valid_package
-    from tests.quizzes.test_h5p_results import statement
+    from tests.h5p.builders import valid_package
+    from tests.h5p.conftest import embed
+    from tests.h5p.test_h5p_results import statement
 
     quiz.unpublish()
-    activity = quiz_services.h5p_activity_save(
+    activity = h5p_services.activity_save(
         activity=H5PActivity(title="Spot the risk"), package=packages.check_bytes(valid_package())
     )
     lesson = embed(step_pages(cert_course).specific().first(), activity, required=True, pass_mark_percent=100)
-    recorded = quiz_services.statement_read(statement(raw=4, maximum=4))
-    quiz_services.h5p_statement_record(learner=worker, activity=activity, page=lesson, statement=recorded)
+    recorded = h5p_services.statement_read(statement(raw=4, maximum=4))
+    h5p_services.statement_record(learner=worker, activity=activity, page=lesson, statement=recorded)
     finish(worker, cert_course)
     completion = selectors.completion_of(learner=worker, course=cert_course)
     assert completion.all_steps_done and completion.quizzes_total == 0

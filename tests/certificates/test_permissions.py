@@ -197,3 +197,17 @@ def test_exports_and_redrawing_need_the_certificates_permission(
         export = CertificateExport.objects.get()
         assert export.state == "ready" and "exports/certificates-" in export.file.name
         assert export.file.name.rsplit("/", 1)[-1] != f"certificates-{export.pk}.zip"  # a random name, not a counter
+
+
+def test_the_admin_filters_certificates_by_the_holders_school(client, certificate):
+    """The school filter (added by the site shell, which joins the two apps) lists the
+    certificates of that school's approved members only."""
+    from schools.services import school_create
+
+    theirs = school_create(founder=certificate.holder, name="Trường THCS Nguyễn Du", province="ha-noi", kind="school")
+    other = school_create(founder=AdultFactory(), name="Trung tâm Công tác xã hội", province="ha-noi", kind="agency")
+    client.force_login(superuser())
+    listing = client.get("/admin/certificates/").content.decode()
+    assert "Trung tâm Công tác xã hội" in listing  # the filter's choices
+    assert certificate.display_code in client.get(f"/admin/certificates/?school={theirs.pk}").content.decode()
+    assert certificate.display_code not in client.get(f"/admin/certificates/?school={other.pk}").content.decode()

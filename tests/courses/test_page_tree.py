@@ -1,5 +1,6 @@
 """Pages can be created only where the course tree allows them."""
 
+from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
@@ -9,8 +10,11 @@ from quizzes.models import QuizPage
 
 class CourseTreeTests(WagtailPageTestCase):
     def test_the_catalogue_lives_under_a_home_page(self):
-        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
         self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage})
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="Home", slug="home-of-the-test"))
+        self.assertTrue(CourseIndexPage.can_create_at(home))
+        self.assertFalse(CourseIndexPage.can_create_at(root))  # never at the root of the tree
 
     def test_courses_live_in_the_catalogue_and_hold_lessons(self):
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})

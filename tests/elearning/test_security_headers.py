@@ -1,6 +1,6 @@
 """Every response says what the page may ask of the device, where it may send its address, and
 (Content-Security-Policy) what it may load and run: strictly on the site's pages, with what
-Wagtail's screens need in the admin. The H5P player's own policy: tests/quizzes/test_h5p_player.py."""
+Wagtail's screens need in the admin. The H5P player's own policy: tests/h5p/test_h5p_player.py."""
 
 import pytest
 from django.urls import reverse

@@ -1,6 +1,6 @@
 // Reads a JSON array of xAPI statements on stdin and prints, as JSON, the problems Learning
 // Locker's validator finds in each (an empty list for a valid statement). Used by
-// tests/quizzes/test_h5p_xapi.py.
+// tests/h5p/test_h5p_xapi.py.
 const validate = require('@learninglocker/xapi-validation').default;
 let input = '';
 process.stdin.on('data', (chunk) => { input += chunk; });

@@ -13,7 +13,7 @@ from quizzes.models import QuizAttempt
 from quizzes.services import attempt_submit, questions_of
 from schools import services
 from schools.models import ConsentEvent, ConsentRecord
-from tests.quizzes.conftest import embed, h5p_activity  # noqa: F401
+from tests.h5p.conftest import embed, h5p_activity  # noqa: F401
 
 
 def _consent(pupil, by):
@@ -175,17 +175,17 @@ def test_a_step_finished_as_consent_is_withdrawn_is_not_stored(pupil, leader, le
 
 
 def test_h5p_results_show_on_the_pupils_page_and_go_with_withdrawal(client, pupil, leader, lessons, h5p_activity):  # noqa: F811
-    from quizzes.models import H5PResult, H5PState, H5PStatement
-    from quizzes.services import h5p_state_save, h5p_statement_record, statement_read
-    from tests.quizzes.test_h5p_results import statement
+    from h5p.models import H5PResult, H5PState, H5PStatement
+    from h5p.services import state_save, statement_read, statement_record
+    from tests.h5p.test_h5p_results import statement
 
     _consent(pupil, leader)
     pupil.refresh_from_db()
     lesson = embed(lessons[0], h5p_activity)
-    h5p_statement_record(
+    statement_record(
         learner=pupil, activity=h5p_activity, page=lesson, statement=statement_read(statement(raw=3, maximum=4))
     )
-    h5p_state_save(learner=pupil, activity=h5p_activity, data="{}")
+    state_save(learner=pupil, activity=h5p_activity, data="{}")
     client.force_login(leader)
     url = reverse("schools:pupil_detail", args=[pupil.memberships.get().classroom_id, pupil.pk])
     page = client.get(url).content.decode()

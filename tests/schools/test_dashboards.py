@@ -14,14 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from h5p import packages
+from h5p.models import H5PActivity
 from progress.services import step_complete
-from quizzes import packages
 from quizzes.demo import simulated_answers
-from quizzes.models import H5PActivity
 from quizzes.services import attempt_submit, questions_of
 from schools import selectors, services
 from schools.roster import plan_from_text
-from tests.quizzes.h5p_builders import valid_package
+from tests.h5p.builders import valid_package
 from tests.schools.conftest import consent_all
 
 
@@ -233,18 +233,18 @@ def test_one_class_never_sees_anothers_kept_dashboard(client, school, classroom,
 def test_class_csv_shows_h5p_results_beside_the_modules_as_reported_by_the_device(
     client, classroom, pupils, leader, lessons, assigned, h5p_storage, django_assert_max_num_queries
 ):
-    from quizzes import services as quiz_services
-    from tests.quizzes.conftest import embed
-    from tests.quizzes.test_h5p_results import statement
+    from h5p import services as h5p_services
+    from tests.h5p.conftest import embed
+    from tests.h5p.test_h5p_results import statement
 
-    activity = quiz_services.h5p_activity_save(
-        activity=H5PActivity(title="Tìm tin nhắn không an toàn", language="vi"),
+    activity = h5p_services.activity_save(
+        activity=H5PActivity(title="Tìm tin nhắn không an toàn"),
         package=packages.check_bytes(valid_package()),
     )
     embed(lessons[1], activity)
     consent_all(pupils[:2], leader)
-    quiz_services.h5p_statement_record(
-        learner=pupils[0], activity=activity, page=lessons[1], statement=quiz_services.statement_read(statement(raw=3))
+    h5p_services.statement_record(
+        learner=pupils[0], activity=activity, page=lessons[1], statement=h5p_services.statement_read(statement(raw=3))
     )
     dashboard = selectors.class_dashboard(classroom=classroom)
     with django_assert_max_num_queries(3):

@@ -15,7 +15,7 @@ from schools import services
 from schools.models import Classroom, Membership
 from schools.roster import plan_from_text
 from tests.factories import AdultFactory
-from tests.quizzes.conftest import embed, h5p_activity  # noqa: F401
+from tests.h5p.conftest import embed, h5p_activity  # noqa: F401
 
 ROLES = [
     "visitor",
@@ -204,7 +204,7 @@ H5P_PUBLIC = {"h5p_file"}
 
 
 def test_every_h5p_url_with_an_id_is_in_the_walk():
-    from quizzes.urls import learner_urlpatterns, urlpatterns
+    from h5p.urls import learner_urlpatterns, urlpatterns
 
     with_ids = {
         p.name for p in [*urlpatterns, *learner_urlpatterns] if p.pattern.converters or "(?P<" in str(p.pattern)
@@ -219,8 +219,8 @@ def test_h5p_reports_as_every_role(client, world, role, lessons, h5p_activity): 
     does not embed is not found; a visitor's reports are refused before any look-up."""
     import json
 
-    from quizzes.models import H5PResult
-    from tests.quizzes.test_h5p_results import statement
+    from h5p.models import H5PResult
+    from tests.h5p.test_h5p_results import statement
 
     users, *_ = world
     lesson, other_lesson = embed(lessons[0], h5p_activity), lessons[1]

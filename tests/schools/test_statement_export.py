@@ -9,13 +9,13 @@ from django.contrib.auth.models import Group, Permission
 from wagtail.models import ModelLogEntry
 
 from accounts.models import Role
-from quizzes import services as quiz_services
+from h5p import services as h5p_services
 from schools import services
 from schools.models import Membership, MembershipRole
 from tests.factories import AdultFactory, PupilFactory
-from tests.quizzes.conftest import h5p_activity, h5p_lesson  # noqa: F401
-from tests.quizzes.test_h5p_results import statement
-from tests.quizzes.test_h5p_xapi import validator_problems
+from tests.h5p.conftest import h5p_activity, h5p_lesson  # noqa: F401
+from tests.h5p.test_h5p_results import statement
+from tests.h5p.test_h5p_xapi import validator_problems
 
 URL = "/admin/h5p-statements/"
 
@@ -31,8 +31,8 @@ def two_classes(db, h5p_storage, h5p_lesson, h5p_activity):  # noqa: F811
         )
         pupil = PupilFactory(learning_data_consent=True)
         Membership.objects.create(user=pupil, school=school, classroom=classroom, role=MembershipRole.PUPIL)
-        quiz_services.h5p_statement_record(
-            learner=pupil, activity=h5p_activity, page=h5p_lesson, statement=quiz_services.statement_read(statement())
+        h5p_services.statement_record(
+            learner=pupil, activity=h5p_activity, page=h5p_lesson, statement=h5p_services.statement_read(statement())
         )
         classes.append(classroom)
         pupils.append(pupil)
@@ -80,7 +80,7 @@ def test_statement_export_of_one_class_holds_its_pupils_only_and_is_valid_xapi(c
     client.force_login(AdultFactory(is_staff=True, is_superuser=True))
     exported = lines(client.get(URL, {"download": "1", "classroom": classes[0].pk}))
     assert len(exported) == 1
-    from quizzes.xapi import actor_name
+    from h5p.xapi import actor_name
 
     assert exported[0]["actor"]["account"]["name"] == actor_name(pupils[0].pk)
     assert validator_problems(exported) == [[]]

@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_ADULTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_accounts
 from certificates.demo import load_certificate, load_templates, load_trainee
 from courses.curriculum import CurriculumError
-from courses.demo import load_curriculum
+from courses.demo import load_curriculum, load_h5p_demo
 from elearning.demo import load_site
-from quizzes.demo import load_h5p_demo, load_quizzes
+from quizzes.demo import load_quizzes
 from schools.demo import load_school
 
 

@@ -1,5 +1,5 @@
 """The editor's form for an H5P activity: the model's fields plus the .h5p file, checked in full
-(see `quizzes.packages`) before anything is stored."""
+(see `h5p.packages`) before anything is stored."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,7 @@ class H5PActivityForm(WagtailAdminModelForm):
         activity = super().save(commit=False)
         if commit:
             upload = self.cleaned_data.get("package_file")
-            services.h5p_activity_save(
+            services.activity_save(
                 activity=activity,
                 package=self.checked_package,
                 user=self.for_user,

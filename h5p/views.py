@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.limits import count
 from progress.services import ProgressNotRecorded
 
-from .. import packages, selectors, services
+from . import packages, selectors, services
 
 # Subresources (scripts, styles, pictures) load under the player document's policy; this one only
 # matters when someone opens a package's file directly: then nothing in it may run.
@@ -50,7 +50,7 @@ def _accepts_gzip(request) -> bool:
 @require_safe
 def h5p_file(request, sha256: str, name: str):
     """A file of a stored package, under an address that never changes what it serves (from
-    which origin: see `quizzes.middleware`); text compressed for a browser that accepts gzip;
+    which origin: see `h5p.middleware`); text compressed for a browser that accepts gzip;
     HEAD answers with the headers alone."""
     try:
         handle = packages.open_file(sha256, name)
@@ -84,14 +84,14 @@ def h5p_player(request, page_id: int, activity_id: int):
     that the package's scripts and inline styles run under the player's narrow policy
     (`CONTENT_SECURITY_POLICY_H5P_PLAYER`) and the lesson keeps the site's strict one. Whoever may
     read the lesson may play its activities; only a learner whose data may be stored reports."""
-    page, activity = selectors.h5p_activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
+    page, activity = selectors.activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
     context = {
         "activity": activity,
         "page": page,
         "playable": activity.is_playable(),
         "player": activity.player_options(request=request, page=page),
     }
-    response = TemplateResponse(request, "quizzes/h5p/player.html", context)
+    response = TemplateResponse(request, "h5p/player.html", context)
     response.csp_policy = "h5p_player"  # a policy name that elearning/csp.py knows
     response.csp_player_needs = activity.player_needs()
     return response
@@ -124,7 +124,7 @@ def h5p_statement(request, page_id: int, activity_id: int):
         response = _refused(_("Too many statements in a minute. Wait a minute; the player sends them again."), 429)
         response["Retry-After"] = "60"
         return response
-    page, activity = selectors.h5p_activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
+    page, activity = selectors.activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
     declared = request.META.get("CONTENT_LENGTH") or "0"
     limit = settings.H5P_STATEMENT_MAX_BYTES
     # The declared length first, so that a large body is not even read.
@@ -133,9 +133,7 @@ def h5p_statement(request, page_id: int, activity_id: int):
     try:
         data = json.loads(request.body)
         statement = services.statement_read(data)
-        result, new = services.h5p_statement_record(
-            learner=request.user, activity=activity, page=page, statement=statement
-        )
+        result, new = services.statement_record(learner=request.user, activity=activity, page=page, statement=statement)
     except (ValueError, RecursionError) as error:  # StatementRefused, bad JSON, absurd nesting
         reason = error if isinstance(error, services.StatementRefused) else "not valid JSON"
         return _refused(_("The statement was refused: %(reason)s.") % {"reason": reason}, 400)
@@ -159,9 +157,9 @@ def h5p_state(request, page_id: int, activity_id: int):
     refused = _signed_in(request)
     if refused:
         return refused
-    _page, activity = selectors.h5p_activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
+    _page, activity = selectors.activity_on_page(request=request, page_id=page_id, activity_id=activity_id)
     if request.method == "GET":
-        state = selectors.h5p_state_of(learner=request.user, activity=activity)
+        state = selectors.state_of(learner=request.user, activity=activity)
         return JsonResponse({"success": True, "data": state if state is not None else False})
     data = request.POST.get("data")
     if data is None:
@@ -174,7 +172,7 @@ def h5p_state(request, page_id: int, activity_id: int):
         except (ValueError, RecursionError):
             return JsonResponse({"success": False, "message": _("The saved state is not valid JSON.")}, status=400)
     try:
-        services.h5p_state_save(learner=request.user, activity=activity, data=None if data == "0" else data)
+        services.state_save(learner=request.user, activity=activity, data=None if data == "0" else data)
     except ProgressNotRecorded:
         return JsonResponse({"success": True, "stored": False}, status=202)
     return JsonResponse({"success": True})

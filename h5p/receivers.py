@@ -7,7 +7,7 @@ from django.db import transaction
 
 
 def release_package_of_deleted_activity(sender, instance, **kwargs):
-    from .services import h5p_package_release
+    from .services import package_release
 
     if instance.package_id:
-        transaction.on_commit(partial(h5p_package_release, sha256=instance.package_id))
+        transaction.on_commit(partial(package_release, sha256=instance.package_id))

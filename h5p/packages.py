@@ -12,7 +12,7 @@ has passed:
    under `content/`; every library the player will load is inside the package, with the files
    its library.json lists, language files that are JSON, and a core API the player provides;
 4. `content/content.json` against the semantics of its content types, as H5P checks it
-   (`quizzes.h5p_content`: what H5P accepts is accepted; pyh5p's own content validation is
+   (`h5p.content`: what H5P accepts is accepted; pyh5p's own content validation is
    stricter than H5P's, and fails on some real semantics, so it is not used).
 
 Any unforeseen failure while checking refuses the package with a message and logs the detail;
@@ -42,7 +42,7 @@ from django.core.files.storage import storages
 from django.utils.translation import gettext_lazy as _
 from pyh5p.security import DEFAULT_ALLOWED_EXTENSIONS
 
-from . import h5p_content
+from . import content as h5p_content
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from courses.models import Audience, CoursePage
 from tests.factories import AdultFactory, PupilFactory
-from tests.quizzes.test_h5p_results import config_of, url
+from tests.h5p.test_h5p_results import config_of, url
 
 
 def directives(response) -> dict[str, list[str]]:

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
-from quizzes import services
-from quizzes.models import H5PResult, H5PState, H5PStatement
+from h5p import services
+from h5p.models import H5PResult, H5PState, H5PStatement
 from tests.factories import AdultFactory, PupilFactory
-from tests.quizzes.conftest import embed
+from tests.h5p.conftest import embed
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 
@@ -230,7 +230,7 @@ def test_h5p_lesson_gives_a_visitor_the_player_without_reporting(client, h5p_les
 
 
 def test_h5p_activity_whose_files_are_gone_shows_unavailable(client, h5p_lesson, h5p_activity):
-    from quizzes import packages
+    from h5p import packages
 
     packages.remove(h5p_activity.package_sha256)
     page = client.get(h5p_lesson.url)
@@ -257,8 +257,8 @@ def test_h5p_required_activity_gates_finishing_the_lesson(client, lessons, h5p_a
 
 
 def test_h5p_required_activity_that_cannot_be_played_does_not_block(client, lessons, h5p_activity):
+    from h5p import packages
     from progress.selectors import step_is_complete
-    from quizzes import packages
 
     lesson = embed(lessons[0], h5p_activity, required=True)
     packages.remove(h5p_activity.package_sha256)
@@ -281,7 +281,7 @@ def test_h5p_concurrent_statements_lose_no_update(h5p_activity, lessons):
     def send(raw):
         try:
             barrier.wait(timeout=10)
-            services.h5p_statement_record(
+            services.statement_record(
                 learner=learner,
                 activity=h5p_activity,
                 page=lesson,
@@ -348,11 +348,11 @@ def test_h5p_what_the_learner_answered_is_not_kept(signed_in, h5p_lesson, h5p_ac
 
 
 def test_h5p_replacing_the_package_forgets_saved_states(db, h5p_activity, learner):
-    from quizzes import packages
-    from tests.quizzes.h5p_builders import valid_package
+    from h5p import packages
+    from tests.h5p.builders import valid_package
 
-    services.h5p_state_save(learner=learner, activity=h5p_activity, data="{}")
-    services.h5p_activity_save(
+    services.state_save(learner=learner, activity=h5p_activity, data="{}")
+    services.activity_save(
         activity=h5p_activity, package=packages.check_bytes(valid_package(content={"question": "Khác?", "points": 3}))
     )
     assert not H5PState.objects.exists()

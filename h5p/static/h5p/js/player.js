@@ -1,4 +1,4 @@
-/* The H5P player's own document (quizzes/templates/quizzes/h5p/player.html), framed by a lesson:
+/* The H5P player's own document (h5p/templates/h5p/player.html), framed by a lesson:
  * starts h5p-standalone, posts every xAPI statement the player emits (with a UUID added here, so
  * a retried post is recognised as a replay) to the site with this document's CSRF token, and
  * tells the lesson (courses/js/activity-frames.js) its height and whether the activity loaded.

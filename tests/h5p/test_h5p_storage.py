@@ -8,12 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from quizzes import packages, services
-from quizzes.models import H5PActivity
+from h5p import packages, services
+from h5p.models import H5PActivity
 from tests.factories import AdultFactory, PupilFactory
-from tests.quizzes.h5p_builders import package_files, valid_package, zipped
+from tests.h5p.builders import package_files, valid_package, zipped
 
-ADD_URL = "/admin/snippets/quizzes/h5pactivity/add/"
+ADD_URL = "/admin/snippets/h5p/h5pactivity/add/"
 
 
 def other_package() -> bytes:
@@ -21,7 +21,7 @@ def other_package() -> bytes:
 
 
 def save(data: bytes, title="Activity") -> H5PActivity:
-    return services.h5p_activity_save(activity=H5PActivity(title=title), package=packages.check_bytes(data))
+    return services.activity_save(activity=H5PActivity(title=title), package=packages.check_bytes(data))
 
 
 def test_h5p_package_is_extracted_under_its_sha256(db):
@@ -46,7 +46,7 @@ def test_h5p_replaced_package_files_go_after_the_change_commits(db, django_captu
     activity = save(valid_package())
     old = activity.package_sha256
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.h5p_activity_save(activity=activity, package=packages.check_bytes(other_package()))
+        services.activity_save(activity=activity, package=packages.check_bytes(other_package()))
     # Until the change commits, the old files are still there (a rollback would still need them).
     assert packages.is_stored(old)
     for callback in callbacks:
@@ -59,7 +59,7 @@ def test_h5p_replaced_package_stays_while_another_activity_uses_it(db, django_ca
     first, second = save(valid_package(), "A"), save(valid_package(), "B")
     shared = first.package_sha256
     with django_capture_on_commit_callbacks(execute=True):
-        services.h5p_activity_save(activity=first, package=packages.check_bytes(other_package()))
+        services.activity_save(activity=first, package=packages.check_bytes(other_package()))
     assert packages.is_stored(shared)
     assert H5PActivity.objects.get(pk=second.pk).package_sha256 == shared
 
@@ -68,7 +68,7 @@ def test_h5p_deleted_activity_files_go_when_unused(db, django_capture_on_commit_
     activity = save(valid_package())
     sha = activity.package_sha256
     with django_capture_on_commit_callbacks(execute=True):
-        services.h5p_activity_delete(activity=activity)
+        services.activity_delete(activity=activity)
     assert not packages.is_stored(sha)
     assert not H5PActivity.objects.exists()
 
@@ -156,7 +156,6 @@ def upload(client, data: bytes, **fields):
         ADD_URL,
         {
             "title": "Spot the risk",
-            "language": "vi",
             "package_file": SimpleUploadedFile("activity.h5p", data),
             **fields,
         },
@@ -189,21 +188,19 @@ def test_h5p_refused_upload_shows_why_and_stores_nothing(client, editor):
 
 def test_h5p_upload_form_needs_a_package_for_a_new_activity(client, editor):
     client.force_login(editor)
-    response = client.post(ADD_URL, {"title": "No file", "language": "vi"})
+    response = client.post(ADD_URL, {"title": "No file"})
     assert response.status_code == 200 and not H5PActivity.objects.exists()
 
 
 def test_h5p_editor_replaces_the_package_and_keeps_it_when_no_file_is_chosen(client, editor):
     client.force_login(editor)
     activity = save(valid_package())
-    edit = f"/admin/snippets/quizzes/h5pactivity/edit/{activity.pk}/"
-    assert client.post(edit, {"title": "Renamed", "language": "en"}).status_code == 302
+    edit = f"/admin/snippets/h5p/h5pactivity/edit/{activity.pk}/"
+    assert client.post(edit, {"title": "Renamed"}).status_code == 302
     activity.refresh_from_db()
-    assert (activity.title, activity.language) == ("Renamed", "en")
+    assert (activity.title, activity.language) == ("Renamed", "vi")
     old = activity.package_sha256
-    response = client.post(
-        edit, {"title": "Renamed", "language": "en", "package_file": SimpleUploadedFile("new.h5p", other_package())}
-    )
+    response = client.post(edit, {"title": "Renamed", "package_file": SimpleUploadedFile("new.h5p", other_package())})
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.package_sha256 != old
@@ -246,7 +243,7 @@ def test_h5p_deleting_in_the_admin_removes_unused_files(client, editor, django_c
     activity = save(valid_package())
     sha = activity.package_sha256
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/snippets/quizzes/h5pactivity/delete/{activity.pk}/")
+        response = client.post(f"/admin/snippets/h5p/h5pactivity/delete/{activity.pk}/")
     assert response.status_code == 302
     assert not H5PActivity.objects.exists()
     assert not packages.is_stored(sha)
@@ -254,19 +251,19 @@ def test_h5p_deleting_in_the_admin_removes_unused_files(client, editor, django_c
 
 def test_h5p_release_keeps_a_package_an_activity_uses(db):
     activity = save(valid_package())
-    assert services.h5p_package_release(sha256=activity.package_sha256) == 0
+    assert services.package_release(sha256=activity.package_sha256) == 0
     assert packages.is_stored(activity.package_sha256)
 
 
 def test_h5p_admin_pages_render_for_an_editor(client, editor, h5p_lesson, h5p_activity):
     client.force_login(editor)
     for url in (
-        "/admin/snippets/quizzes/h5pactivity/",
+        "/admin/snippets/h5p/h5pactivity/",
         ADD_URL,
-        f"/admin/snippets/quizzes/h5pactivity/edit/{h5p_activity.pk}/",
+        f"/admin/snippets/h5p/h5pactivity/edit/{h5p_activity.pk}/",
         f"/admin/pages/{h5p_lesson.pk}/edit/",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
-    listing = client.get("/admin/snippets/quizzes/h5pactivity/").content.decode()
+    listing = client.get("/admin/snippets/h5p/h5pactivity/").content.decode()
     assert "Spot the risk" in listing and "H5P.TestQuestion 1.2" in listing

@@ -3,7 +3,7 @@ the player's reports do, like every page of the site, so that a 404 stays a 404.
 
 from django.urls import path, re_path
 
-from .views import h5p
+from . import views as h5p
 
 urlpatterns = [
     re_path(r"^h5p/(?P<sha256>[0-9a-f]{64})/(?P<name>.+)$", h5p.h5p_file, name="h5p_file"),

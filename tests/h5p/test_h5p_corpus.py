@@ -9,10 +9,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.models import Locale
 
 from accounts.models import Role
-from quizzes import packages
-from quizzes.models import H5PActivity
+from h5p import packages
+from h5p.models import H5PActivity
 from tests.factories import AdultFactory
 
 CORPUS = Path(settings.BASE_DIR).parent / "shared" / "h5p-corpus"
@@ -31,18 +32,18 @@ ACCEPTED = {
 def test_h5p_published_export_is_accepted_through_the_admin(client, db, h5p_storage, name):
     if not (CORPUS / name).exists():
         pytest.skip(f"The H5P corpus is not at {CORPUS}: nothing to upload.")
+    Locale.objects.get_or_create(language_code="en")
     editor = AdultFactory(role=Role.EDITOR, is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     response = client.post(
-        "/admin/snippets/quizzes/h5pactivity/add/",
+        "/admin/snippets/h5p/h5pactivity/add/?locale=en",
         {
             "title": name[:100],
-            "language": "en",
             "package_file": SimpleUploadedFile(name, (CORPUS / name).read_bytes()),
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     activity = H5PActivity.objects.get()
-    assert activity.main_library == ACCEPTED[name]
+    assert (activity.main_library, activity.language) == (ACCEPTED[name], "en")
     assert activity.is_playable() and packages.storage().exists(f"{packages.folder(activity.package_sha256)}/h5p.json")

@@ -1,8 +1,10 @@
 """H5P activities in the Wagtail admin, under Snippets: only editors (the "Editors" and
-"Moderators" groups, see migration 0003) may upload them."""
+"Moderators" groups, see quizzes' migration 0003, where the activities began) may upload them.
+An activity is translatable: "Translate" (wagtail-localize) makes the English activity of a
+Vietnamese one, whose package the editor then replaces with the English export."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -14,12 +16,11 @@ class H5PActivityViewSet(SnippetViewSet):
     model = H5PActivity
     icon = "pick"
     menu_label = _("H5P activities")
-    list_display = ["title", "language", "main_library", "updated_at"]
-    list_filter = ["language"]
+    list_display = ["title", "main_library", "updated_at"]
     search_fields = ["title"]
     edit_handler = ObjectList(
         [
-            FieldRowPanel([FieldPanel("title"), FieldPanel("language")]),
+            FieldPanel("title"),
             FieldPanel("package_file"),
             FieldPanel("max_score"),
             HelpPanel(

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from quizzes import packages
-from tests.quizzes.h5p_builders import H5P_JSON, LIBRARY, package_files, valid_package, zipped
+from h5p import packages
+from tests.h5p.builders import H5P_JSON, LIBRARY, package_files, valid_package, zipped
 
 
 @pytest.fixture(autouse=True)

@@ -12,11 +12,11 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Role
-from quizzes import packages, services, xapi
-from quizzes.models import H5PResult, H5PStatement
+from h5p import packages, services, xapi
+from h5p.models import H5PResult, H5PStatement
 from tests.factories import AdultFactory
-from tests.quizzes.h5p_builders import H5P_JSON, valid_package
-from tests.quizzes.test_h5p_results import post, statement
+from tests.h5p.builders import H5P_JSON, valid_package
+from tests.h5p.test_h5p_results import post, statement
 
 VALIDATOR = settings.BASE_DIR / "tests" / "quizzes" / "xapi_validate.js"
 
@@ -122,7 +122,7 @@ def test_h5p_activity_iri_does_not_change_with_the_request_host_or_a_new_package
 ):
     post(signed_in, h5p_lesson, h5p_activity, statement(), HTTP_HOST="127.0.0.1")
     before = xapi.exported(H5PStatement.objects.get())["object"]["id"]
-    services.h5p_activity_save(
+    services.activity_save(
         activity=h5p_activity, package=packages.check_bytes(valid_package(h5p={**H5P_JSON, "title": "Mới"}))
     )
     post(signed_in, h5p_lesson, h5p_activity, statement())
@@ -130,7 +130,7 @@ def test_h5p_activity_iri_does_not_change_with_the_request_host_or_a_new_package
 
 
 def test_h5p_the_player_names_the_activity_by_its_stable_iri(client, h5p_lesson, h5p_activity):
-    from tests.quizzes.test_h5p_results import config_of, player_of
+    from tests.h5p.test_h5p_results import config_of, player_of
 
     config = config_of(player_of(client, h5p_lesson, h5p_activity))
     assert config["options"]["xAPIObjectIRI"] == xapi.activity_iri(h5p_activity.pk)
@@ -146,7 +146,7 @@ def test_h5p_statements_are_limited_per_learner(signed_in, learner, h5p_lesson, 
 
 
 def test_h5p_export_names_the_course_of_every_lesson_in_one_batch(signed_in, lessons, h5p_activity):
-    from tests.quizzes.conftest import embed
+    from tests.h5p.conftest import embed
 
     first, second = embed(lessons[0], h5p_activity), embed(lessons[1], h5p_activity)
     post(signed_in, first, h5p_activity, statement())
