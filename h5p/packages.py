@@ -27,12 +27,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import logging
 import re
 import shutil
+import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 import pyh5p
 from django.conf import settings
@@ -40,9 +44,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils.translation import gettext_lazy as _
-from pyh5p.security import DEFAULT_ALLOWED_EXTENSIONS
+from pyh5p.security import DEFAULT_ALLOWED_EXTENSIONS, validate_archive_member
 
 from . import content as h5p_content
+
+PackagedLibrary = pyh5p.package.PackagedLibrary
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +81,8 @@ def max_upload_bytes() -> int:
 
 @dataclass(frozen=True)
 class CheckedPackage:
-    """An upload that passed every check, held in memory until it is stored."""
+    """An upload that passed every check. Its `files` are read from the zip one at a time when
+    asked for (`ZipFiles`), so storing it never holds the package expanded in memory."""
 
     sha256: str
     title: str
@@ -83,7 +90,7 @@ class CheckedPackage:
     main_library: str  # "H5P.SpotTheRisk 1.1"
     libraries: tuple[str, ...]  # "H5P.SpotTheRisk-1.1", ...
     size_bytes: int
-    files: dict[str, bytes] = field(repr=False)
+    files: Mapping[str, bytes] = field(repr=False)
 
 
 def _refuse(message, **params) -> ValidationError:
@@ -282,19 +289,24 @@ def _too_large() -> ValidationError:
 def check_upload(upload) -> CheckedPackage:
     """Check an uploaded file (a Django `UploadedFile`, or any file with `size`, `name` and
     `read`) and return it as a `CheckedPackage`, or raise `ValidationError` with one translated
-    message. Reads nothing before the size is known to be within the limit."""
+    message. Reads nothing before the size is known to be within the limit, then reads the zip
+    where it is (on disk for a large upload), never all of it into memory."""
     size = getattr(upload, "size", None)
     if size is None or size > max_upload_bytes():
         raise _too_large()
     upload.seek(0)
-    return check_bytes(upload.read())
+    return _checked(upload, size)
 
 
 def check_bytes(data: bytes) -> CheckedPackage:
     if len(data) > max_upload_bytes():
         raise _too_large()
+    return _checked(io.BytesIO(data), len(data))
+
+
+def _checked(source: BinaryIO, size: int) -> CheckedPackage:
     try:
-        return _check(data)
+        return _check(source, size)
     except ValidationError:
         raise
     except RecursionError:
@@ -312,9 +324,103 @@ def check_bytes(data: bytes) -> CheckedPackage:
         ) from None
 
 
-def _check(data: bytes) -> CheckedPackage:
+class ZipFiles(Mapping):
+    """The files of a package, by name, each read from the zip (and checked against its CRC)
+    only when asked for: checking reads the JSON files, storing reads one file at a time."""
+
+    def __init__(self, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]):
+        self._archive = archive
+        self._members = members
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._archive.read(self._members[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._members)
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._members
+
+    def only(self, keep) -> ZipFiles:
+        """The files whose names `keep(name)` accepts."""
+        return ZipFiles(self._archive, {name: info for name, info in self._members.items() if keep(name)})
+
+    def sub(self, prefix: str) -> ZipFiles:
+        """The files under `prefix`, named relative to it (a library's own files)."""
+        return ZipFiles(
+            self._archive,
+            {name.removeprefix(prefix): info for name, info in self._members.items() if name.startswith(prefix)},
+        )
+
+
+def _sha256(source: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    source.seek(0)
+    for chunk in iter(lambda: source.read(1024 * 1024), b""):
+        digest.update(chunk)
+    source.seek(0)
+    return digest.hexdigest()
+
+
+def _json_member(files: ZipFiles, name: str, what: str):
     try:
-        package = pyh5p.read_package(data, limits=LIMITS)
+        return json.loads(files[name].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise pyh5p.PackageError(f"{what} is not valid UTF-8 JSON") from error
+
+
+def _read_package(source: BinaryIO) -> pyh5p.H5PPackage:
+    """pyh5p's reading of a package (the same limits on every member, through pyh5p's own
+    `validate_archive_member`; the same errors), but from the zip where it lies: only the JSON
+    files are read now, the rest when stored."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except zipfile.BadZipFile as error:
+        raise pyh5p.PackageError("invalid H5P ZIP archive") from error
+    infos = archive.infolist()
+    if len(infos) > LIMITS.max_files:
+        raise pyh5p.PackageError(f"package contains more than {LIMITS.max_files} members")
+    members: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        validate_archive_member(info.filename, info, LIMITS)
+        if info.filename in members:
+            raise pyh5p.PackageError(f"package contains duplicate member: {info.filename!r}")
+        total += info.file_size
+        if total > LIMITS.max_total_size:
+            raise pyh5p.PackageError("package exceeds total expanded size limit")
+        if not info.is_dir():
+            members[info.filename] = info
+    files = ZipFiles(archive, members)
+    if "h5p.json" not in files:
+        raise pyh5p.PackageError("H5P package is missing root h5p.json")
+    metadata = _json_member(files, "h5p.json", "h5p.json")
+    if not isinstance(metadata, dict):
+        raise pyh5p.PackageError("h5p.json must contain an object")
+    content = None
+    if "content/content.json" in files:
+        content = _json_member(files, "content/content.json", "content/content.json")
+        if not isinstance(content, dict):
+            raise pyh5p.PackageError("content/content.json must contain an object")
+    libraries = []
+    for directory in sorted({name.split("/", 1)[0] for name in files if "/" in name} - {"content"}):
+        if f"{directory}/library.json" not in files:
+            continue
+        try:
+            library_metadata = json.loads(files[f"{directory}/library.json"].decode("utf-8"))
+            library_id = pyh5p.LibraryId.parse(library_metadata)
+        except (UnicodeDecodeError, ValueError, TypeError) as error:
+            raise pyh5p.PackageError(f"invalid library definition in {directory}") from error
+        libraries.append(PackagedLibrary(library_id, files.sub(f"{directory}/"), library_metadata))
+    return pyh5p.H5PPackage(metadata, content, tuple(libraries), files)
+
+
+def _check(source: BinaryIO, size: int) -> CheckedPackage:
+    try:
+        package = _read_package(source)
     except pyh5p.PackageError as error:
         raise _translate_pyh5p(error) from None
     issues = [
@@ -326,7 +432,7 @@ def _check(data: bytes) -> CheckedPackage:
     ]
     if issues:
         raise _validation_issues(pyh5p.ValidationError(issues), package.metadata)
-    files = {name: body for name, body in package.files.items() if "/" in name or name == "h5p.json"}
+    files = package.files.only(lambda name: "/" in name or name == "h5p.json")
     _check_content_files(files)
     libraries = _check_dependencies(package)
     _check_libraries(package, files)
@@ -335,12 +441,12 @@ def _check(data: bytes) -> CheckedPackage:
     main_library = f"{main_id.machine_name} {main_id.major}.{main_id.minor}"
     _check_content(package, files, main_library=main_library)
     return CheckedPackage(
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=_sha256(source),
         title=str(package.metadata.get("title") or "")[:255],
         language=str(package.metadata.get("language") or ""),
         main_library=main_library,
         libraries=libraries,
-        size_bytes=len(data),
+        size_bytes=size,
         files=files,
     )
 
