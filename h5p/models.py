@@ -8,6 +8,8 @@ What the player in the learner's browser reports comes back as xAPI statements: 
 once (`H5PStatement`), and the learner's standing on the activity is one `H5PResult` (best
 score, completed, attempts). Those scores are reported by the browser: they are marked so, and
 they never alone decide a certificate. The player's saved state is an `H5PState`.
+When a Learning Record Store is set up (`LRS_ENDPOINT`), each kept statement also gets an
+`LRSDelivery`: whether it has reached the LRS, or why not yet (`h5p.lrs` sends them).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -33,6 +36,12 @@ class H5PPackage(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, primary_key=True)
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     stored_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+    shared_libraries = models.BooleanField(
+        _("libraries in the shared store"),
+        default=False,
+        editable=False,
+        help_text=_("Stored since libraries are kept once for the whole site; older packages keep their own copies."),
+    )
 
     class Meta:
         verbose_name = _("H5P package")
@@ -43,6 +52,31 @@ class H5PPackage(models.Model):
 
     def __str__(self):
         return self.sha256
+
+
+class H5PLibrary(models.Model):
+    """One H5P library as the site keeps it, once (`h5p.libraries`): its version, and the digest
+    of its files, under which they are stored (h5p/libraries/<digest>/). `stored` is set once
+    every file is written."""
+
+    machine_name = models.CharField(_("machine name"), max_length=255)
+    major = models.PositiveIntegerField(_("major version"))
+    minor = models.PositiveIntegerField(_("minor version"))
+    patch = models.PositiveIntegerField(_("patch version"), default=0)
+    digest = models.CharField(_("SHA-256 of its files"), max_length=64, unique=True)
+    stored = models.BooleanField(_("stored"), default=False)
+    stored_at = models.DateTimeField(_("stored at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("H5P library")
+        verbose_name_plural = _("H5P libraries")
+        constraints = [
+            models.CheckConstraint(condition=Q(digest__regex=r"^[0-9a-f]{64}$"), name="h5p_library_digest_is_sha256"),
+        ]
+        indexes = [models.Index(fields=["machine_name", "major", "minor"], name="h5p_library_version_idx")]
+
+    def __str__(self):
+        return f"{self.machine_name} {self.major}.{self.minor}.{self.patch}"
 
 
 class H5PActivity(TranslatableMixin, models.Model):
@@ -103,6 +137,14 @@ class H5PActivity(TranslatableMixin, models.Model):
         return f"{settings.H5P_CONTENT_ORIGIN}{path}"
 
     @property
+    def libraries_url(self) -> str:
+        if not self.package.shared_libraries:
+            return self.base_url
+        from .libraries import libraries_path
+
+        return f"{settings.H5P_CONTENT_ORIGIN}{libraries_path()}"
+
+    @property
     def language(self) -> str:
         return self.locale.language_code
 
@@ -157,6 +199,9 @@ class H5PActivity(TranslatableMixin, models.Model):
         options = {
             "id": f"a{self.pk}-p{page.pk}",
             "h5pJsonPath": self.base_url,
+            # The site's shared libraries (h5p.libraries), the same address for every activity, so
+            # that a lesson's activities load each library once; older packages carry their own.
+            "librariesPath": self.libraries_url,
             "frameJs": static("h5p-standalone/frame.bundle.js"),
             "frameCss": static("h5p-standalone/styles/h5p.css"),
             "customJs": [static("h5p/js/frame.js")],
@@ -310,3 +355,69 @@ class H5PState(models.Model):
 
     def __str__(self):
         return f"{self.learner} · {self.activity}"
+
+
+class LRSDelivery(models.Model):
+    """Forwarding one kept statement to the Learning Record Store (`h5p.lrs`): pending until the
+    LRS has it, then delivered; after `LRS_MAX_ATTEMPTS` failures, or a refusal that sending again
+    cannot change, a dead letter that an operator may put back (Reports > LRS: statements not
+    sent). Its own table rather than columns on `H5PStatement`: only a site with an LRS has rows,
+    the queue's index stays small, and a statement (what the learner did) carries no transport
+    state. Deleted with its statement, so withdrawing consent leaves nothing to send."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        DELIVERED = "delivered", _("delivered")
+        DEAD = "dead", _("not sent (gave up)")
+
+    statement = models.OneToOneField(
+        H5PStatement, on_delete=models.CASCADE, related_name="lrs_delivery", verbose_name=_("H5P statement")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(
+        _("last HTTP status"), null=True, blank=True, help_text=_("Empty when the LRS could not be reached.")
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("LRS delivery")
+        verbose_name_plural = _("LRS deliveries")
+        # Viewing the dead letters, and putting them back; rows are made and removed by services only.
+        default_permissions = ("view", "change")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "delivered", "dead"]), name="h5p_lrs_delivery_state_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="delivered") | Q(delivered_at__isnull=False), name="h5p_lrs_delivery_has_date"
+            ),
+        ]
+        # The queue: the oldest pending first.
+        indexes = [models.Index(fields=["state", "id"], name="h5p_lrs_delivery_queue_idx")]
+
+    def __str__(self):
+        return f"{self.statement_id} · {self.state}"
+
+
+class LRSForwarding(models.Model):
+    """The one row that says who is sending to the LRS right now (a lease, taken and renewed by a
+    single conditional UPDATE, so that statements leave one batch at a time, in order, whatever
+    the number of task workers; no transaction stays open while the LRS answers). Operators' retries
+    are written to the audit log against it."""
+
+    held_by = models.CharField(_("held by"), max_length=32, blank=True)
+    held_until = models.DateTimeField(_("held until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("LRS forwarding")
+        verbose_name_plural = _("LRS forwarding")
+        default_permissions = ()
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="h5p_lrs_forwarding_is_single")]
+
+    def __str__(self):
+        return str(_("Forwarding to the Learning Record Store"))

@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from pyh5p.security import DEFAULT_ALLOWED_EXTENSIONS, validate_archive_member
 
 from . import content as h5p_content
+from . import libraries
 
 PackagedLibrary = pyh5p.package.PackagedLibrary
 
@@ -581,13 +582,17 @@ def is_stored(sha256: str) -> bool:
 
 
 def store(package: CheckedPackage) -> bool:
-    """Extract the package to h5p/<sha256>/ unless an identical upload is already there; returns
-    whether files were written. Safe to repeat after an interrupted extraction."""
+    """Store the package unless an identical upload is already there; returns whether files were
+    written. Its libraries go to the site's shared library store (`h5p.libraries`: each stored
+    once), its h5p.json and content/ to h5p/<sha256>/, h5p.json last. Safe to repeat after an
+    interrupted store."""
     if is_stored(package.sha256):
         return False
     files = storage()
+    libraries.store(package.files, files)
     base = folder(package.sha256)
-    for name in sorted(package.files, key=lambda n: n == "h5p.json"):
+    own = [name for name in package.files if name == "h5p.json" or name.startswith("content/")]
+    for name in sorted(own, key=lambda n: n == "h5p.json"):
         target = f"{base}/{name}"
         if files.exists(target):  # left by an interrupted earlier extraction
             files.delete(target)
@@ -622,13 +627,24 @@ def remove(sha256: str) -> int:
     return len(names)
 
 
-def open_file(sha256: str, name: str):
-    """The stored file `name` of a package, opened for reading; FileNotFoundError if absent."""
+def _open(base: str, name: str):
     path = PurePosixPath(name)
     if path.is_absolute() or any(part in {"", ".", ".."} for part in path.parts) or "\\" in name:
         raise FileNotFoundError(name)
-    target = f"{folder(sha256)}/{path}"
+    target = f"{base}/{path}"
     files = storage()
     if not files.exists(target):
         raise FileNotFoundError(name)
     return files.open(target, "rb")
+
+
+def open_file(sha256: str, name: str):
+    """The stored file `name` of a package, opened for reading; FileNotFoundError if absent."""
+    return _open(folder(sha256), name)
+
+
+def open_library_file(library_digest: str, name: str):
+    """The stored file `name` of a shared library (`h5p.libraries`); FileNotFoundError if absent."""
+    if not SHA256.match(library_digest or ""):
+        raise ValueError("not a SHA-256 hex digest")
+    return _open(libraries.folder_of(library_digest), name)

@@ -1,14 +1,15 @@
-"""Reads of H5P activities, results, states and statements; a learner sees only their own."""
+"""Reads of H5P activities, results, states, statements and their forwarding to a Learning Record
+Store; a learner sees only their own."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from wagtail.models import Page
 
 from .hosts import ActivityHost
-from .models import H5PActivity, H5PResult, H5PState, H5PStatement
+from .models import H5PActivity, H5PResult, H5PState, H5PStatement, LRSDelivery
 
 
 def activity_on_page(*, request, page_id: int, activity_id: int) -> tuple[Page, H5PActivity]:
@@ -57,3 +58,20 @@ def statements_for_export(*, courses=(), learner_ids=None, since=None, until=Non
     if until is not None:
         statements = statements.filter(received_at__date__lte=until)
     return statements
+
+
+def lrs_dead_letters():
+    """Statements the LRS has not taken and that are no longer tried, the latest failure first,
+    with their activities (for the admin's list; one query a page)."""
+    return (
+        LRSDelivery.objects.filter(state=LRSDelivery.State.DEAD)
+        .select_related("statement__activity")
+        .order_by("-last_attempt_at", "-pk")
+    )
+
+
+def lrs_counts() -> dict[str, int]:
+    """How many deliveries are in each state (one query)."""
+    counts = dict.fromkeys(LRSDelivery.State.values, 0)
+    counts.update(LRSDelivery.objects.values_list("state").annotate(n=Count("pk")).order_by())
+    return counts

@@ -1,5 +1,6 @@
-"""Writes of H5P activities, packages, statements, results and saved states. Keyword-only,
-typed, atomic; the only place an H5PResult is made."""
+"""Writes of H5P activities, packages, statements, results, saved states and the forwarding of
+statements to a Learning Record Store. Keyword-only, typed, atomic; the only place an H5PResult
+or an LRSDelivery is made."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from django.utils import timezone
 
 from progress import services as progress_services
 
-from . import packages, xapi
-from .models import H5PActivity, H5PPackage, H5PResult, H5PState, H5PStatement
+from . import lrs, packages, xapi
+from .models import H5PActivity, H5PPackage, H5PResult, H5PState, H5PStatement, LRSDelivery, LRSForwarding
 from .xapi import StatementRefused
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,9 @@ def activity_save(
             previous = H5PActivity.objects.filter(pk=activity.pk).values_list("package_id", flat=True).first()
         if package is not None:
             activity.package = _locked_package(package)
-            packages.store(package)
+            if packages.store(package):
+                activity.package.shared_libraries = True
+                activity.package.save(update_fields=["shared_libraries"])
             activity.main_library = package.main_library
             activity.libraries = list(package.libraries)
             activity.original_filename = filename[:255]
@@ -177,7 +180,9 @@ def statement_record(*, learner, activity: H5PActivity, page, statement: Stateme
     activity that answers or completes it, update the learner's `H5PResult`: one more attempt,
     the best score so far, completed. Returns the result (None if the statement does not count)
     and whether the statement was new; a replay changes nothing. The score is the browser's:
-    the result says so (`client_reported`), and certificates never rest on it alone."""
+    the result says so (`client_reported`), and certificates never rest on it alone. With a
+    Learning Record Store set up, a new statement is queued for it, and a forwarding run is
+    queued once the statement is committed (`h5p.lrs`)."""
     bounded = statement.counts and statement.score_max is not None and activity.max_score is not None
     if bounded and statement.score_max != activity.max_score:
         raise StatementRefused(f"this activity's maximum score is {activity.max_score}")
@@ -188,7 +193,7 @@ def statement_record(*, learner, activity: H5PActivity, page, statement: Stateme
         progress_services.lock_learner_for_write(learner)
         try:
             with transaction.atomic():
-                H5PStatement.objects.create(
+                kept = H5PStatement.objects.create(
                     learner=learner,
                     activity=activity,
                     page=page,
@@ -201,6 +206,9 @@ def statement_record(*, learner, activity: H5PActivity, page, statement: Stateme
                 )
         except IntegrityError:
             return H5PResult.objects.filter(learner=learner, activity=activity).first(), False
+        if lrs.enabled():
+            LRSDelivery.objects.create(statement=kept, next_attempt_at=now)
+            transaction.on_commit(_forwarding_queue)
         if not statement.counts:
             return None, True
         with transaction.atomic():
@@ -238,9 +246,60 @@ def state_save(*, learner, activity: H5PActivity, data: str | None) -> None:
 
 
 def learner_data_delete(*, learner) -> int:
-    """Delete everything H5P kept about a learner (results, statements, saved states), as when a
-    pupil's consent is withdrawn; returns how many results there were."""
+    """Delete everything H5P kept about a learner (results, statements and their deliveries to the
+    LRS, saved states), as when a pupil's consent is withdrawn; returns how many results there
+    were. Count the deliveries first with `lrs_forwarding_stop`."""
     results, _ = H5PResult.objects.filter(learner=learner).delete()  # nothing cascades from a result
+    LRSDelivery.objects.filter(statement__learner=learner).delete()
     H5PStatement.objects.filter(learner=learner).delete()
     H5PState.objects.filter(learner=learner).delete()
     return results
+
+
+# --- Forwarding to a Learning Record Store (h5p.lrs) -------------------------------------------
+
+
+def _forwarding_queue() -> None:
+    from .tasks import enqueue_forwarding
+
+    enqueue_forwarding()
+
+
+def lrs_forwarding_stop(*, learner) -> dict[str, int]:
+    """Stop forwarding a learner's statements, as when consent is withdrawn: what was not sent yet
+    (pending, or a dead letter that could be put back) is dropped, so nothing more of theirs
+    leaves. Returns, for the withdrawal's record, how many were dropped (`lrs_dropped`) and how
+    many had already reached the LRS (`lrs_sent`: they stay there; docs/security.md says how to
+    erase them at the LRS), or nothing if none of theirs was ever queued. Call it inside the
+    withdrawal's transaction, with the learner's row locked."""
+    deliveries = LRSDelivery.objects.filter(statement__learner=learner)
+    sent = deliveries.filter(state=LRSDelivery.State.DELIVERED).count()
+    dropped, _ = deliveries.exclude(state=LRSDelivery.State.DELIVERED).delete()
+    if not (sent or dropped):
+        return {}
+    return {"lrs_dropped": dropped, "lrs_sent": sent}
+
+
+def lrs_deliveries_retry(*, by, pks: list[int] | None = None) -> int:
+    """Put dead letters back in the queue (all of them, or those of `pks`), each with
+    LRS_MAX_ATTEMPTS new tries, their last error kept until the next try; logged in Wagtail's
+    audit log (against the forwarding's row) with who did it. Returns how many; a forwarding run
+    is queued once this commits."""
+    from wagtail.log_actions import log
+
+    with transaction.atomic():
+        dead = LRSDelivery.objects.filter(state=LRSDelivery.State.DEAD)
+        if pks is not None:
+            dead = dead.filter(pk__in=pks)
+        statement_ids = [str(value) for value in dead.values_list("statement__statement_id", flat=True)[:100]]
+        count = dead.update(state=LRSDelivery.State.PENDING, attempts=0, next_attempt_at=timezone.now())
+        if count:
+            forwarding, _created = LRSForwarding.objects.get_or_create(pk=1)
+            log(
+                instance=forwarding,
+                action="h5p.lrs_retry",
+                user=by,
+                data={"count": count, "statements": statement_ids, "all": pks is None},
+            )
+            transaction.on_commit(_forwarding_queue)
+    return count

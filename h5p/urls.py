@@ -7,6 +7,7 @@ from . import views as h5p
 
 urlpatterns = [
     re_path(r"^h5p/(?P<sha256>[0-9a-f]{64})/(?P<name>.+)$", h5p.h5p_file, name="h5p_file"),
+    re_path(r"^h5p/libraries/(?P<set_name>[0-9a-f]{16})/(?P<name>.+)$", h5p.h5p_library_file, name="h5p_library_file"),
 ]
 
 learner_urlpatterns = [

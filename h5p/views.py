@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.limits import count
 from progress.services import ProgressNotRecorded
 
-from . import packages, selectors, services
+from . import libraries, packages, selectors, services
 
 # Subresources (scripts, styles, pictures) load under the player document's policy; this one only
 # matters when someone opens a package's file directly: then nothing in it may run.
@@ -56,6 +56,30 @@ def h5p_file(request, sha256: str, name: str):
         handle = packages.open_file(sha256, name)
     except (OSError, ValueError):  # absent, or a folder
         raise Http404 from None
+    return _file_response(request, handle, name)
+
+
+@require_safe
+def h5p_library_file(request, set_name: str, name: str):
+    """A file of one of the site's shared libraries (`h5p.libraries`): `name` starts with the
+    library's "Machine-major.minor" folder, which stands for the highest patch stored. Under the
+    current set's name the answer never changes (kept a year); under an older set's name (a
+    library was added since the player was drawn) it is the current file, not to be kept."""
+    folder, _, inside = name.partition("/")
+    library_digest, chosen = libraries.digest_for(folder)
+    if library_digest is None or not inside:
+        raise Http404
+    try:
+        handle = packages.open_library_file(library_digest, inside)
+    except (OSError, ValueError):
+        raise Http404 from None
+    response = _file_response(request, handle, inside)
+    if set_name != libraries.set_name(chosen):
+        response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _file_response(request, handle, name: str):
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
     size = getattr(handle, "size", None)

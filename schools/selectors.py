@@ -14,15 +14,16 @@ from datetime import date, datetime, timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.http import Http404
 from django.utils import timezone, translation
 
 from accounts.models import PupilCredential, User
 from courses import cache as content_cache
-from courses.models import CoursePage
+from courses.models import CoursePage, LessonPage
 from courses.outline import CourseLink, course_links
 from courses.pages import request_key
+from h5p.models import H5PActivity, H5PResult
 from progress.models import StepRecord
 from progress.selectors import ContainerProgress, group_progress, many_steps_progress, steps_by_container
 from quizzes.models import QuizAnswer, QuizAttempt, QuizPage
@@ -217,6 +218,8 @@ class PupilRow:
     locked: bool
     last_activity: datetime | None
     cells: list[Cell] = field(default_factory=list)
+    # Best % in each of the dashboard's H5P activities (None: no score yet); empty without consent.
+    h5p_percents: list[int | None] = field(default_factory=list)
 
 
 @dataclass
@@ -247,6 +250,13 @@ class ClassDashboard:
     classroom: Classroom
     columns: list[Column]
     rows: list[PupilRow]
+    # The H5P activities of the modules' lessons, after the modules (`class_dashboard_with_h5p`).
+    h5p_activities: list[H5PActivity] = field(default_factory=list)
+
+    @property
+    def cells_per_row(self) -> int:
+        """The cells after a pupil's name: modules, H5P activities and last activity."""
+        return len(self.columns) + len(self.h5p_activities) + 1
 
     @property
     def consent_missing(self) -> int:
@@ -480,12 +490,13 @@ def _modules(pupil, request, assignments: list[tuple]) -> list[MyModule]:
 
 
 # --- The class dashboard's fragment ---------------------------------------------------------
-# The dashboard is nine queries and a grid to draw; a class is looked at far more often than its
-# pupils change anything, so the drawn dashboard is kept (in each process, see
+# The dashboard is a dozen queries and a grid to draw; a class is looked at far more often than
+# its pupils change anything, so the drawn dashboard is kept (in each process, see
 # CACHES["template_fragments"]) under a key that changes with anything it shows. The key is read
-# in one query of aggregates over the class's own rows, plus the content version (course and
-# question texts), the language and the day (what is overdue), plus a version of the class that
-# the services below replace for changes no aggregate sees (a renamed pupil, a new due date).
+# in one query of aggregates over the class's own rows (and the H5P activities' few), plus the
+# content version (course and question texts), the language and the day (what is overdue), plus
+# a version of the class that the services below replace for changes no aggregate sees (a renamed
+# pupil, a new due date).
 
 CLASS_VERSION_KEY = "class-dashboard-version:{}"
 
@@ -497,6 +508,7 @@ def _fingerprint_sql() -> str:
     membership, records, attempts = Membership._meta.db_table, StepRecord._meta.db_table, QuizAttempt._meta.db_table
     credentials, consent = PupilCredential._meta.db_table, ConsentEvent._meta.db_table
     assignments = CourseAssignment._meta.db_table
+    h5p_results, h5p_activities = H5PResult._meta.db_table, H5PActivity._meta.db_table
     pupils = f"SELECT user_id FROM {membership} WHERE classroom_id = %(classroom)s AND role = %(pupil)s"
     return (
         "SELECT "
@@ -510,7 +522,12 @@ def _fingerprint_sql() -> str:
         f"(SELECT MAX(locked_at) FROM {credentials} WHERE user_id IN ({pupils})), "
         f"(SELECT MAX(id) FROM {consent} WHERE pupil_id IN ({pupils})), "
         f"(SELECT COUNT(*) FROM {assignments} WHERE classroom_id = %(classroom)s), "
-        f"(SELECT MAX(id) FROM {assignments} WHERE classroom_id = %(classroom)s)"
+        f"(SELECT MAX(id) FROM {assignments} WHERE classroom_id = %(classroom)s), "
+        f"(SELECT COUNT(*) FROM {h5p_results} WHERE learner_id IN ({pupils})), "
+        f"(SELECT MAX(updated_at) FROM {h5p_results} WHERE learner_id IN ({pupils})), "
+        # An activity renamed or deleted: few rows, edited rarely, and not content the version sees.
+        f"(SELECT COUNT(*) FROM {h5p_activities}), "
+        f"(SELECT MAX(updated_at) FROM {h5p_activities})"
     )
 
 
@@ -549,13 +566,15 @@ class H5PColumns:
     results: dict  # (pupil id, activity id) -> H5PResult
 
 
+def _best_or_none(result: H5PResult) -> float:
+    return -1.0 if result.best_percent is None else result.best_percent
+
+
 def h5p_columns(*, dashboard: ClassDashboard) -> H5PColumns:
-    """For the class CSV: three queries, whatever the size of the class."""
-    from django.db.models import Q
-
-    from courses.models import LessonPage
-    from h5p.models import H5PActivity, H5PResult
-
+    """For the class CSV and the dashboard: three queries, whatever the size of the class. The
+    activities are those the modules' lessons embed in the reader's language; a pupil's result on
+    any language version of one counts for it (its best), as a quiz answered in English counts
+    for the module."""
     courses = [column.course for column in dashboard.columns]
     if not courses:
         return H5PColumns([], {})
@@ -570,9 +589,30 @@ def h5p_columns(*, dashboard: ClassDashboard) -> H5PColumns:
         return H5PColumns([], {})
     found = H5PActivity.objects.in_bulk(order)
     activities = [found[pk] for pk in order if pk in found]
+    shown = {activity.translation_key: activity.pk for activity in activities}
     pupil_ids = [row.pupil.pk for row in dashboard.rows if row.consent]
-    results = {
-        (result.learner_id, result.activity_id): result
-        for result in H5PResult.objects.filter(learner_id__in=pupil_ids, activity_id__in=list(found))
-    }
+    results: dict[tuple[int, int], H5PResult] = {}
+    for result in H5PResult.objects.filter(
+        learner_id__in=pupil_ids, activity__translation_key__in=list(shown)
+    ).annotate(activity_key=F("activity__translation_key")):
+        key = (result.learner_id, shown[result.activity_key])
+        if key not in results or _best_or_none(result) > _best_or_none(results[key]):
+            results[key] = result
     return H5PColumns(activities, results)
+
+
+def class_dashboard_with_h5p(*, classroom: Classroom) -> ClassDashboard:
+    """The class dashboard with, after the modules, each H5P activity of their lessons and each
+    consenting pupil's best % in it: `class_dashboard`'s queries and `h5p_columns`' (at most three
+    more), whatever the size of the class."""
+    dashboard = class_dashboard(classroom=classroom)
+    h5p = h5p_columns(dashboard=dashboard)
+    dashboard.h5p_activities = h5p.activities
+    for row in dashboard.rows:
+        if not row.consent:
+            continue  # nothing of theirs is stored, and nothing is shown
+        for activity in h5p.activities:
+            result = h5p.results.get((row.pupil.pk, activity.pk))
+            percent = result.best_percent if result else None
+            row.h5p_percents.append(None if percent is None else round(percent))
+    return dashboard

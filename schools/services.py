@@ -314,7 +314,8 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
     """Withdraw consent: the pupil's progress, quiz attempts and H5P results are deleted, for good, and the
-    withdrawal is logged. Returns what was deleted."""
+    withdrawal is logged. Returns what was deleted; with a Learning Record Store, also how many of the
+    pupil's statements were dropped before leaving (`lrs_dropped`) and how many it already has (`lrs_sent`)."""
     # Lock the pupil's row: an attempt being submitted right now waits, then finds no consent.
     User.objects.select_for_update().filter(pk=pupil.pk).first()
     # When the pupil last signed in is theirs too (stored only with consent: accounts.signals).
@@ -325,6 +326,7 @@ def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
         "attempts": QuizAttempt.objects.filter(learner=pupil).count(),
     }
     QuizAttempt.objects.filter(learner=pupil).delete()
+    deleted.update(h5p_services.lrs_forwarding_stop(learner=pupil))
     deleted["activities"] = h5p_services.learner_data_delete(learner=pupil)
     ConsentRecord.objects.filter(pupil=pupil).delete()
     ConsentEvent.objects.create(pupil=pupil, action=ConsentEvent.Action.WITHDRAWN, by=by, details=deleted)

@@ -292,6 +292,15 @@ class Smoke:
                         file.headers.get("Content-Type", "").startswith("application/json"),
                         file.headers.get("Content-Type", ""),
                     )
+            # The site's shared libraries: the package's main library from the players' one address.
+            libraries = re.search(r'"librariesPath": "([^"]+)"', player.text)
+            if self.check("the player names the site's shared libraries", libraries is not None) and package:
+                manifest = json.loads(browser.get(f"{package.group(1)}/h5p.json").text)
+                main = next(d for d in manifest["preloadedDependencies"] if d["machineName"] == manifest["mainLibrary"])
+                folder = f"{main['machineName']}-{main['majorVersion']}.{main['minorVersion']}"
+                self.page(
+                    browser, f"{libraries.group(1)}/{folder}/library.json", "the main library from the shared store"
+                )
             return
         self.check("a lesson frames the H5P player", False, "none of the catalogue's pages has one")
 

@@ -355,6 +355,16 @@ H5P_STATEMENTS_PER_MINUTE = env.int("H5P_STATEMENTS_PER_MINUTE", default=120)
 # The largest xAPI statement and saved player state the site accepts, in bytes.
 H5P_STATEMENT_MAX_BYTES = env.int("H5P_STATEMENT_MAX_BYTES", default=16 * 1024)
 H5P_STATE_MAX_BYTES = env.int("H5P_STATE_MAX_BYTES", default=64 * 1024)
+# A Learning Record Store that kept statements are forwarded to (h5p.lrs): its xAPI base, e.g.
+# "https://lrs.example.org/xapi/" (statements go to <endpoint>statements), and the key and secret
+# of its HTTP Basic auth. Empty: nothing leaves the site. A statement the LRS has not taken after
+# LRS_MAX_ATTEMPTS tries becomes a dead letter (Reports in the admin); each try waits at most
+# LRS_TIMEOUT_SECONDS for the LRS (with immediate tasks, inside a learner's request).
+LRS_ENDPOINT = env("LRS_ENDPOINT", default="")
+LRS_KEY = env("LRS_KEY", default="")
+LRS_SECRET = env("LRS_SECRET", default="")
+LRS_MAX_ATTEMPTS = env.int("LRS_MAX_ATTEMPTS", default=8)
+LRS_TIMEOUT_SECONDS = env.float("LRS_TIMEOUT_SECONDS", default=3.0)
 
 # --- Content-Security-Policy (django-csp; elearning/csp.py picks one of these per response) ----
 # Video hosts a lesson's video block may frame (Wagtail embeds from YouTube or Vimeo).

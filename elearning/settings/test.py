@@ -22,6 +22,8 @@ CERTIFICATE_VERIFY_BASE_URL = "http://testserver"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 DEMO_ACCOUNTS = True
+# Never a real Learning Record Store from a developer's .env: tests serve their own.
+LRS_ENDPOINT = ""
 
 # Static files come straight from the apps (finders); only a deployment collects them.
 STATIC_ROOT = None

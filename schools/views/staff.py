@@ -234,10 +234,10 @@ def classroom_archive(request, classroom_id: int):
 
 @staff_required
 def classroom_detail(request, classroom_id: int):
-    """The class dashboard: pupils x assigned modules."""
+    """The class dashboard: pupils x assigned modules (and their lessons' H5P activities)."""
     classroom = selectors.classroom_for_staff(user=request.user, classroom_id=classroom_id)
     # Built only when the drawn dashboard under this key is not kept already.
-    dashboard = SimpleLazyObject(lambda: selectors.class_dashboard(classroom=classroom))
+    dashboard = SimpleLazyObject(lambda: selectors.class_dashboard_with_h5p(classroom=classroom))
     context = {
         "classroom": classroom,
         "dashboard": dashboard,

@@ -78,3 +78,47 @@ def test_a_published_true_false_reports_its_score(site, h5p_storage, page):
         page.wait_for_timeout(200)
     result = H5PResult.objects.get(learner=learner, activity=activity)
     assert (result.best_score, result.max_score, result.client_reported) == (1, 1, True)
+
+
+# Three of the corpus's activities whose own content is small (the Question Set's pictures alone
+# are 1.9 MB: what an activity's author puts in is not the platform's to shrink).
+THREE = {
+    "tunapanda__h5p-test.h5p": "Is this false?",
+    "lumi__test_data_example-packages_H5P.DragText.h5p": "What are the colors of these berries",
+    "albasha__questionnaire_igo-20cc9a8b.h5p": "What is your favorite berry?",
+}
+
+
+def test_a_lesson_with_three_published_activities_loads_each_library_once(site, h5p_storage, page):
+    """The issue's measure: a lesson with three third-party activities under 800 KB on first
+    load (a new browser profile, nothing cached), each shared library fetched once. Measured as
+    the test server sends it: the site's own static files uncompressed (in production whitenoise
+    sends them compressed, some 150 KB less); the packages' text compressed by the H5P view."""
+    if not all((CORPUS / name).exists() for name in THREE):
+        pytest.skip(f"The H5P corpus is not at {CORPUS}: nothing to play.")
+    from tests.h5p.conftest import embed
+
+    first, *others = THREE
+    lesson, _activity = lesson_with(CORPUS / first)
+    for name in others:
+        lesson = embed(lesson, upload(CORPUS / name))
+    assert len(lesson.embedded_h5p_activity_ids()) == 3
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(site.url + lesson.url)
+    expect(page.locator(PLAYER + "[data-activity-ready]")).to_have_count(3, timeout=45_000)
+    for number, name in enumerate(THREE):
+        content = page.frame_locator(PLAYER).nth(number).frame_locator("iframe")
+        expect(content.locator("body")).to_contain_text(THREE[name], timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    total = 0
+    library_addresses = []
+    fetched = [request for request in finished if request.sizes()["responseBodySize"] >= 0]  # not from the cache
+    for request in fetched:
+        sizes = request.sizes()
+        total += sizes["responseBodySize"] + max(0, sizes["responseHeadersSize"]) + max(0, sizes["requestHeadersSize"])
+        if "/h5p/libraries/" in request.url:
+            library_addresses.append(request.url)
+    print(f"first load: {len(fetched)} requests over the network ({len(finished)} in all), {total / 1024:.0f} KB")
+    assert len(library_addresses) == len(set(library_addresses))  # each library file once
+    assert total < 800 * 1024, f"{total / 1024:.0f} KB in {len(fetched)} requests"

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from h5p import packages, services
-from h5p.models import H5PActivity
+from h5p import libraries, packages, services
+from h5p.models import H5PActivity, H5PLibrary
 from tests.factories import AdultFactory, PupilFactory
 from tests.h5p.builders import package_files, valid_package, zipped
 
@@ -20,16 +20,26 @@ def other_package() -> bytes:
     return valid_package(content={"question": "Một câu hỏi khác?", "points": 3})
 
 
+def library_url(name: str) -> str:
+    """The address of a shared library's file, under the current set of libraries."""
+    return reverse("h5p_library_file", kwargs={"set_name": libraries.set_name(libraries.installed()), "name": name})
+
+
 def save(data: bytes, title="Activity") -> H5PActivity:
     return services.activity_save(activity=H5PActivity(title=title), package=packages.check_bytes(data))
 
 
-def test_h5p_package_is_extracted_under_its_sha256(db):
+def test_h5p_package_is_extracted_under_its_sha256_and_its_libraries_to_the_shared_store(db):
     activity = save(valid_package())
     storage = packages.storage()
     base = f"h5p/{activity.package_sha256}"
-    for name in ("h5p.json", "content/content.json", "content/images/picture.png", "H5P.TestQuestion-1.2/library.json"):
+    for name in ("h5p.json", "content/content.json", "content/images/picture.png"):
         assert storage.exists(f"{base}/{name}")
+    assert not storage.exists(f"{base}/H5P.TestQuestion-1.2/library.json")
+    (library,) = H5PLibrary.objects.all()
+    assert (str(library), library.stored) == ("H5P.TestQuestion 1.2.3", True)
+    assert storage.exists(f"h5p/libraries/{library.digest}/library.json")
+    assert storage.exists(f"h5p/libraries/{library.digest}/question.js")
 
 
 def test_h5p_identical_uploads_are_stored_once(db):
@@ -39,7 +49,8 @@ def test_h5p_identical_uploads_are_stored_once(db):
     first, second = save(valid_package(), "A"), save(valid_package(), "B")
     assert first.package_sha256 == second.package_sha256
     folders, _files = packages.storage().listdir("h5p")
-    assert folders == [first.package_sha256]
+    assert sorted(folders) == sorted([first.package_sha256, "libraries"])
+    assert len(packages.storage().listdir("h5p/libraries")[0]) == 1
 
 
 def test_h5p_replaced_package_files_go_after_the_change_commits(db, django_capture_on_commit_callbacks):
@@ -82,9 +93,8 @@ def test_h5p_file_is_served_with_long_cache_and_a_strict_policy(client, db):
     assert "sandbox" in response["Content-Security-Policy"]
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    script = client.get(
-        reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "H5P.TestQuestion-1.2/question.js"})
-    )
+    script = client.get(library_url("H5P.TestQuestion-1.2/question.js"))
+    assert script["Cache-Control"] == "public, max-age=31536000, immutable"
     assert script["Content-Type"] == "text/javascript"
     # Signed in, the package's files (the same for everyone) are still kept a year, unlike pages.
     client.force_login(PupilFactory())
@@ -98,7 +108,7 @@ def test_h5p_text_files_are_sent_compressed_to_a_browser_that_accepts_gzip(clien
     files = package_files()
     files["H5P.TestQuestion-1.2/question.js"] = b"H5P.TestQuestion = function () {};\n" * 200
     activity = save(zipped(files))
-    url = reverse("h5p_file", kwargs={"sha256": activity.package_sha256, "name": "H5P.TestQuestion-1.2/question.js"})
+    url = library_url("H5P.TestQuestion-1.2/question.js")
     packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
     assert gzip.decompress(packed.content) == files["H5P.TestQuestion-1.2/question.js"]

@@ -257,3 +257,150 @@ def test_class_csv_shows_h5p_results_beside_the_modules_as_reported_by_the_devic
     by_name = {row[0]: row for row in table[1:]}
     assert by_name["Nguyễn Văn An"][-1] == "75"  # 3 of 4
     assert [by_name[name][-1] for name in by_name if name != "Nguyễn Văn An"] == ["", ""]
+
+
+# --- H5P activities on the class dashboard ----------------------------------------------------
+
+
+def _h5p_activity(title="Tìm tin nhắn không an toàn"):
+    from h5p import services as h5p_services
+
+    return h5p_services.activity_save(activity=H5PActivity(title=title), package=packages.check_bytes(valid_package()))
+
+
+def _h5p_score(pupil, activity, lesson, raw):
+    from h5p import services as h5p_services
+    from tests.h5p.test_h5p_results import statement
+
+    h5p_services.statement_record(
+        learner=pupil, activity=activity, page=lesson, statement=h5p_services.statement_read(statement(raw=raw))
+    )
+
+
+def _rows(page: str) -> dict[str, str]:
+    """Each pupil's row of the drawn dashboard, by name."""
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    rows = {}
+    for row in body.split("<tr>")[1:]:
+        name = row.split("</a>")[0].rsplit(">", 1)[1]
+        rows[name] = row
+    return rows
+
+
+def test_class_dashboard_shows_h5p_best_scores_beside_the_modules_as_reported_by_the_device(
+    client, classroom, pupils, leader, lessons, assigned, h5p_storage
+):
+    from tests.h5p.conftest import embed
+
+    activity = _h5p_activity()
+    embed(lessons[1], activity)
+    consent_all(pupils[:2], leader)
+    _h5p_score(pupils[0], activity, lessons[1], raw=3)  # 3 of 4
+    client.force_login(leader)
+    page, _ = _dashboard(client, reverse("schools:classroom_detail", args=[classroom.pk]))
+
+    header = page[page.index("<thead>") : page.index("</thead>")]
+    assert 'data-testid="h5p-column"' in header and "Tìm tin nhắn không an toàn" in header
+    # In words in the column's heading (what a screen reader reads with each score), and by the
+    # asterisk of each score, which the legend above the table explains.
+    assert "H5P, điểm cao nhất %, do thiết bị báo" in header
+    assert "do thiết bị của học sinh báo về, trang không kiểm tra" in page[page.index('id="h5p-legend"') :]
+    assert 'aria-describedby="h5p-legend"' in page
+    rows = _rows(page)
+    assert '<td data-testid="h5p-score">75%<span aria-hidden="true">*</span></td>' in rows["Nguyễn Văn An"]
+    assert "chưa có điểm" in rows["Trần Thị Bình"]  # consent, but no score yet
+    # No consent, no data: the one "consent missing" cell spans the H5P column too.
+    assert 'data-testid="h5p-score"' not in rows["Lê Minh Châu"]
+    assert 'colspan="3"' in rows["Lê Minh Châu"] and "chưa có sự đồng ý" in rows["Lê Minh Châu"]
+
+
+def test_class_dashboard_without_h5p_activities_is_unchanged(client, classroom, pupils, leader, assigned):
+    consent_all(pupils[:2], leader)
+    client.force_login(leader)
+    page, _ = _dashboard(client, reverse("schools:classroom_detail", args=[classroom.pk]))
+    assert "h5p" not in page.lower() and "aria-describedby" not in page
+    assert 'colspan="2"' in _rows(page)["Lê Minh Châu"]
+
+
+def test_a_pupil_without_consent_has_no_h5p_score_even_with_a_result(
+    classroom, pupils, leader, lessons, assigned, h5p_storage
+):
+    from tests.h5p.conftest import embed
+
+    activity = _h5p_activity()
+    embed(lessons[1], activity)
+    consent_all(pupils[:1], leader)
+    _h5p_score(pupils[0], activity, lessons[1], raw=4)
+    services.consent_withdraw(pupil=pupils[0], by=leader)
+    consent_all(pupils[1:2], leader)
+    dashboard = selectors.class_dashboard_with_h5p(classroom=classroom)
+    percents = {row.pupil.display_name: row.h5p_percents for row in dashboard.rows}
+    assert percents == {"Nguyễn Văn An": [], "Trần Thị Bình": [None], "Lê Minh Châu": []}
+
+
+def test_class_dashboard_with_h5p_adds_only_h5p_columns_queries(
+    django_assert_num_queries, classroom, pupils, leader, lessons, quiz, assigned, h5p_storage
+):
+    from tests.h5p.conftest import embed
+
+    consent_all(pupils, leader)
+    _attempt(pupils[0], quiz, 1.0)
+    selectors.class_dashboard(classroom=classroom)  # warms the content-type cache
+    with django_assert_num_queries(9 + 1):  # the lessons: none embeds an activity
+        selectors.class_dashboard_with_h5p(classroom=classroom)
+    activities = [_h5p_activity(f"Hoạt động {n}") for n in range(2)]
+    for lesson, activity in zip(lessons, activities, strict=False):
+        embed(lesson, activity)
+    for pupil in pupils:
+        _h5p_score(pupil, activities[0], lessons[0], raw=2)
+    with django_assert_num_queries(9 + 3):  # the lessons, the activities, the results
+        dashboard = selectors.class_dashboard_with_h5p(classroom=classroom)
+    assert [row.h5p_percents for row in dashboard.rows] == [[50, None]] * 3
+
+
+def test_the_kept_dashboard_is_drawn_again_when_a_pupil_reports_an_h5p_score(
+    client, classroom, pupils, leader, lessons, assigned, h5p_storage
+):
+    from tests.h5p.conftest import embed
+
+    activity = _h5p_activity()
+    embed(lessons[1], activity)
+    consent_all(pupils, leader)
+    client.force_login(leader)
+    url = reverse("schools:classroom_detail", args=[classroom.pk])
+    before, _ = _dashboard(client, url)
+    _h5p_score(pupils[0], activity, lessons[1], raw=1)
+    first, _ = _dashboard(client, url)
+    assert "25%" in _rows(first)["Nguyễn Văn An"] and "25%" not in _rows(before)["Nguyễn Văn An"]
+    _h5p_score(pupils[0], activity, lessons[1], raw=4)  # a better try: the same row, updated
+    better, _ = _dashboard(client, url)
+    assert "100%" in _rows(better)["Nguyễn Văn An"]
+    activity.title = "Tên hoạt động mới"
+    activity.save()
+    assert "Tên hoạt động mới" in _dashboard(client, url)[0]
+
+
+def test_an_english_reader_sees_scores_reported_on_the_vietnamese_activity(
+    classroom, pupils, leader, lessons, assigned, h5p_storage
+):
+    from django.utils import translation
+    from wagtail.models import Locale
+    from wagtail_localize.models import TranslationSource
+
+    from tests.h5p.conftest import embed
+
+    activity = _h5p_activity()
+    english = Locale.objects.get(language_code="en")
+    translated = activity.copy_for_translation(english)
+    translated.title = "Spot the unsafe message"
+    translated.save()
+    lesson = embed(lessons[1], activity)
+    source, _ = TranslationSource.update_or_create_from_instance(lesson)
+    source.create_or_update_translation(english, fallback=True)
+    lesson.get_translation(english).latest_revision.publish()
+    consent_all(pupils[:1], leader)
+    _h5p_score(pupils[0], activity, lesson, raw=3)  # played in Vietnamese
+    with translation.override("en"):
+        dashboard = selectors.class_dashboard_with_h5p(classroom=classroom)
+    assert [a.title for a in dashboard.h5p_activities] == ["Spot the unsafe message"]
+    assert dashboard.rows[0].pupil == pupils[0] and dashboard.rows[0].h5p_percents == [75]

@@ -1,0 +1,90 @@
+"""Libraries are kept once for the whole site (h5p.libraries): two packages carrying the same
+library store it once, and their players load it from one address, so a lesson with several
+activities downloads it once; the highest patch of a major.minor is the one played, as on any
+H5P platform; a package stored before libraries were shared still plays from its own folder."""
+
+import copy
+
+from django.urls import reverse
+
+from h5p import libraries, packages, services
+from h5p.models import H5PActivity, H5PLibrary
+from tests.h5p.builders import LIBRARY, package_files, valid_package, zipped
+from tests.h5p.conftest import embed
+from tests.h5p.test_h5p_results import config_of, player_of
+
+
+def save(data: bytes, title="Activity") -> H5PActivity:
+    return services.activity_save(activity=H5PActivity(title=title), package=packages.check_bytes(data))
+
+
+def with_patch(patch: int, script: bytes) -> bytes:
+    files = package_files(library={**copy.deepcopy(LIBRARY), "patchVersion": patch})
+    files["H5P.TestQuestion-1.2/question.js"] = script
+    files["content/content.json"] = f'{{"question": "Phiên bản {patch}?", "points": 1}}'.encode()
+    return zipped(files)
+
+
+def library_file(client, set_name: str, name: str):
+    return client.get(reverse("h5p_library_file", kwargs={"set_name": set_name, "name": name}))
+
+
+def test_h5p_two_packages_with_one_library_store_it_once_and_load_it_from_one_address(client, lessons, learner):
+    first = save(valid_package(), "Một")
+    second = save(valid_package(content={"question": "Câu khác?", "points": 3}), "Hai")
+    assert first.package_sha256 != second.package_sha256
+    assert H5PLibrary.objects.count() == 1
+    assert len(packages.storage().listdir("h5p/libraries")[0]) == 1
+    lesson = embed(embed(lessons[0], first), second)
+    client.force_login(learner)
+    paths = {config_of(player_of(client, lesson, activity))["options"]["librariesPath"] for activity in (first, second)}
+    (path,) = paths  # one address for both players
+    response = client.get(f"{path}/H5P.TestQuestion-1.2/question.js")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_h5p_the_highest_patch_of_a_library_is_played_by_every_package(client, db):
+    old = save(with_patch(3, b"/* patch 3 */"), "Cũ")
+    save(with_patch(5, b"/* patch 5 */"), "Mới")
+    save(with_patch(4, b"/* patch 4 */"), "Giữa")  # stored, but not the one played
+    assert sorted(H5PLibrary.objects.values_list("patch", flat=True)) == [3, 4, 5]
+    set_name = libraries.set_name(libraries.installed())
+    response = library_file(client, set_name, "H5P.TestQuestion-1.2/question.js")
+    assert b"".join(response.streaming_content) == b"/* patch 5 */"
+    assert old.libraries_url.endswith(set_name)
+
+
+def test_h5p_a_library_address_under_an_older_set_is_answered_but_not_kept(client, db):
+    save(with_patch(3, b"/* patch 3 */"))
+    before = libraries.set_name(libraries.installed())
+    save(with_patch(5, b"/* patch 5 */"))
+    after = libraries.set_name(libraries.installed(cached=False))
+    assert before != after
+    stale = library_file(client, before, "H5P.TestQuestion-1.2/question.js")
+    assert stale.status_code == 200 and stale["Cache-Control"] == "no-cache"
+    assert b"".join(stale.streaming_content) == b"/* patch 5 */"
+
+
+def test_h5p_library_addresses_refuse_what_is_not_a_stored_library_file(client, db):
+    save(valid_package())
+    set_name = libraries.set_name(libraries.installed())
+    for name in (
+        "H5P.Unknown-1.0/library.json",
+        "H5P.TestQuestion-1.2/missing.js",
+        "H5P.TestQuestion-1.2/../../h5p.json",
+        "H5P.TestQuestion-1.2",
+    ):
+        assert library_file(client, set_name, name).status_code == 404, name
+    head = client.head(
+        reverse("h5p_library_file", kwargs={"set_name": set_name, "name": "H5P.TestQuestion-1.2/question.js"})
+    )
+    assert head.status_code == 200 and head["Content-Type"] == "text/javascript"
+
+
+def test_h5p_a_package_stored_before_libraries_were_shared_plays_from_its_own_folder(db):
+    activity = save(valid_package())
+    activity.package.shared_libraries = False
+    activity.package.save()
+    activity.refresh_from_db()
+    assert activity.libraries_url == activity.base_url
