@@ -119,14 +119,13 @@ def test_h5p_state_is_saved_and_restored_when_the_learner_comes_back(h5p_site, p
 
 
 def test_h5p_package_that_fails_to_load_shows_unavailable_and_the_lesson_goes_on(h5p_site, page):
-    from h5p import packages
+    from h5p import libraries, packages
+    from h5p.models import H5PLibrary
 
-    site, lesson, activity = h5p_site
-    # A library file gone from storage: the player fails the way a missing library makes it fail.
-    storage = packages.storage()
-    for name in storage.listdir(f"h5p/{activity.package_sha256}")[0]:
-        if name.startswith("H5P.SpotTheRisk"):
-            storage.delete(f"h5p/{activity.package_sha256}/{name}/library.json")
+    site, lesson, _activity = h5p_site
+    # A library file gone from the shared store: the player fails the way a missing library does.
+    for library in H5PLibrary.objects.filter(machine_name="H5P.SpotTheRisk"):
+        packages.storage().delete(f"{libraries.folder_of(library.digest)}/library.json")
     learner = log_in(page, site.url)
     page.goto(site.url + lesson.url)
     expect(page.frame_locator(PLAYER).get_by_text("Hoạt động này hiện không dùng được")).to_be_visible(timeout=30_000)

@@ -200,7 +200,7 @@ def test_a_leader_sees_every_class_of_the_school_a_teacher_only_theirs(client, w
 
 H5P_URLS = {"h5p_player", "h5p_statement", "h5p_state"}
 # Takes a package's SHA-256, not an id: the files are content, public like the lessons that embed them.
-H5P_PUBLIC = {"h5p_file"}
+H5P_PUBLIC = {"h5p_file", "h5p_library_file"}  # the same files for everyone, no one's data
 
 
 def test_every_h5p_url_with_an_id_is_in_the_walk():
