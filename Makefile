@@ -30,6 +30,7 @@ catalogs: $(VENV)/.installed
 setup: $(VENV)/.installed node_modules/.installed catalogs pdf-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
+	$(PY) manage.py h5p_share_libraries
 	$(PY) manage.py load_demo
 
 run: setup

@@ -602,12 +602,12 @@ def store(package: CheckedPackage) -> bool:
     return True
 
 
-def _walk(files, directory: str):
+def walk(files, directory: str):
     folders, names = files.listdir(directory)
     for name in names:
         yield f"{directory}/{name}"
     for sub in folders:
-        yield from _walk(files, f"{directory}/{sub}")
+        yield from walk(files, f"{directory}/{sub}")
 
 
 def remove(sha256: str) -> int:
@@ -615,7 +615,7 @@ def remove(sha256: str) -> int:
     files = storage()
     base = folder(sha256)
     try:
-        names = list(_walk(files, base))
+        names = list(walk(files, base))
     except FileNotFoundError:
         return 0
     # h5p.json first, so a half-deleted package is never taken for a complete one.

@@ -4,11 +4,12 @@ activities downloads it once; the highest patch of a major.minor is the one play
 H5P platform; a package stored before libraries were shared still plays from its own folder."""
 
 import copy
+import io
 
 from django.urls import reverse
 
 from h5p import libraries, packages, services
-from h5p.models import H5PActivity, H5PLibrary
+from h5p.models import H5PActivity, H5PLibrary, H5PPackage
 from tests.h5p.builders import LIBRARY, package_files, valid_package, zipped
 from tests.h5p.conftest import embed
 from tests.h5p.test_h5p_results import config_of, player_of
@@ -88,3 +89,28 @@ def test_h5p_a_package_stored_before_libraries_were_shared_plays_from_its_own_fo
     activity.package.save()
     activity.refresh_from_db()
     assert activity.libraries_url == activity.base_url
+
+
+def test_h5p_packages_stored_before_libraries_were_shared_are_moved_by_a_command(db):
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    # Stored the way it was before: every file, libraries too, under the package's folder.
+    checked = packages.check_bytes(valid_package())
+    storage = packages.storage()
+    for name, data in package_files().items():
+        storage.save(f"{packages.folder(checked.sha256)}/{name}", ContentFile(data))
+    activity = H5PActivity.objects.create(
+        title="Cũ", package=H5PPackage.objects.create(sha256=checked.sha256), main_library=checked.main_library
+    )
+    assert activity.libraries_url == activity.base_url
+
+    call_command("h5p_share_libraries", stdout=io.StringIO())
+    call_command("h5p_share_libraries", stdout=io.StringIO())  # twice: nothing more to do
+
+    activity.refresh_from_db()
+    assert activity.package.shared_libraries and activity.libraries_url != activity.base_url
+    (library,) = H5PLibrary.objects.all()
+    assert storage.exists(f"{libraries.folder_of(library.digest)}/question.js")
+    assert not storage.exists(f"{packages.folder(checked.sha256)}/H5P.TestQuestion-1.2/question.js")
+    assert storage.exists(f"{packages.folder(checked.sha256)}/content/content.json")
