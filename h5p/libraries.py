@@ -62,6 +62,9 @@ def store(files: Mapping[str, bytes], storage) -> int:
         if "library.json" not in names:
             continue  # not a library (the checks refused anything the player would need)
         metadata = json.loads(files[f"{folder}/library.json"].decode("utf-8-sig"))
+        named = f"{metadata.get('machineName')}-{metadata.get('majorVersion')}.{metadata.get('minorVersion')}"
+        if folder != named:
+            continue  # not where H5P looks for that library (new packages are refused for it)
         address = digest(files, folder, names)
         with transaction.atomic():
             try:

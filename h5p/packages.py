@@ -33,6 +33,7 @@ import logging
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -143,6 +144,13 @@ _PYH5P_MESSAGES = [
         _("The package contains the same file twice (“%(name)s”). Export the package again from H5P."),
     ),
     (
+        r"damaged archive member: '(?P<name>.*)'",
+        _(
+            "A file in the package is damaged (“%(name)s”): it cannot be read back as it was packed. "
+            "Download or export the package again."
+        ),
+    ),
+    (
         r"invalid H5P ZIP archive",
         _("This file is not an H5P package (it is not a ZIP archive). Choose the .h5p file that H5P exported."),
     ),
@@ -157,6 +165,13 @@ _PYH5P_MESSAGES = [
     (
         r"content/content.json (is not valid UTF-8 JSON|must contain an object)",
         _("The package's content/content.json is not valid JSON. Export the package again from H5P."),
+    ),
+    (
+        r"library folder (?P<name>.*) holds (?P<library>.*)",
+        _(
+            "The folder “%(name)s” in the package holds the library %(library)s, which H5P keeps in a folder "
+            "named “%(library)s”. Export the package again from H5P, and never edit it by hand."
+        ),
     ),
     (
         r"invalid library definition in (?P<name>.*)",
@@ -373,6 +388,18 @@ def _json_member(files: ZipFiles, name: str, what: str):
         raise pyh5p.PackageError(f"{what} is not valid UTF-8 JSON") from error
 
 
+def _read_through(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> None:
+    """Read every member once, a megabyte at a time (nothing kept), so that a damaged file (a
+    wrong checksum, a truncated stream) refuses the package now rather than failing its storing."""
+    for name, info in members.items():
+        try:
+            with archive.open(info) as member:
+                while member.read(1024 * 1024):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+            raise pyh5p.PackageError(f"damaged archive member: {name!r}") from error
+
+
 def _read_package(source: BinaryIO) -> pyh5p.H5PPackage:
     """pyh5p's reading of a package (the same limits on every member, through pyh5p's own
     `validate_archive_member`; the same errors), but from the zip where it lies: only the JSON
@@ -396,6 +423,7 @@ def _read_package(source: BinaryIO) -> pyh5p.H5PPackage:
         if not info.is_dir():
             members[info.filename] = info
     files = ZipFiles(archive, members)
+    _read_through(archive, members)
     if "h5p.json" not in files:
         raise pyh5p.PackageError("H5P package is missing root h5p.json")
     metadata = _json_member(files, "h5p.json", "h5p.json")
@@ -415,6 +443,10 @@ def _read_package(source: BinaryIO) -> pyh5p.H5PPackage:
             library_id = pyh5p.LibraryId.parse(library_metadata)
         except (UnicodeDecodeError, ValueError, TypeError) as error:
             raise pyh5p.PackageError(f"invalid library definition in {directory}") from error
+        if directory != library_id.directory_name:
+            # H5P finds a library by its folder's name: one under another name would be stored,
+            # and played for every activity, as the version its library.json claims.
+            raise pyh5p.PackageError(f"library folder {directory} holds {library_id.directory_name}")
         libraries.append(PackagedLibrary(library_id, files.sub(f"{directory}/"), library_metadata))
     return pyh5p.H5PPackage(metadata, content, tuple(libraries), files)
 
@@ -584,12 +616,12 @@ def is_stored(sha256: str) -> bool:
 def store(package: CheckedPackage) -> bool:
     """Store the package unless an identical upload is already there; returns whether files were
     written. Its libraries go to the site's shared library store (`h5p.libraries`: each stored
-    once), its h5p.json and content/ to h5p/<sha256>/, h5p.json last. Safe to repeat after an
-    interrupted store."""
-    if is_stored(package.sha256):
-        return False
+    once, and stored again if an interrupted store left them out), its h5p.json and content/ to
+    h5p/<sha256>/, h5p.json last. Safe to repeat after an interrupted store."""
     files = storage()
     libraries.store(package.files, files)
+    if is_stored(package.sha256):
+        return False
     base = folder(package.sha256)
     own = [name for name in package.files if name == "h5p.json" or name.startswith("content/")]
     for name in sorted(own, key=lambda n: n == "h5p.json"):
@@ -600,6 +632,16 @@ def store(package: CheckedPackage) -> bool:
         if saved != target:
             raise RuntimeError(f"storage renamed {target} to {saved}")
     return True
+
+
+def keeps_own_libraries(sha256: str) -> bool:
+    """Whether the stored package holds library folders of its own (stored before libraries were
+    shared); its player then loads them from there."""
+    try:
+        folders, _names = storage().listdir(folder(sha256))
+    except FileNotFoundError:
+        return False
+    return any(name != "content" for name in folders)
 
 
 def walk(files, directory: str):

@@ -53,8 +53,10 @@ def activity_save(
             previous = H5PActivity.objects.filter(pk=activity.pk).values_list("package_id", flat=True).first()
         if package is not None:
             activity.package = _locked_package(package)
-            if packages.store(package):
-                activity.package.shared_libraries = True
+            packages.store(package)
+            shared = not packages.keeps_own_libraries(package.sha256)
+            if activity.package.shared_libraries != shared:
+                activity.package.shared_libraries = shared
                 activity.package.save(update_fields=["shared_libraries"])
             activity.main_library = package.main_library
             activity.libraries = list(package.libraries)

@@ -9,18 +9,27 @@ from django.db import migrations, models
 MODELS = ("h5ppackage", "h5pactivity", "h5presult", "h5pstatement", "h5pstate")
 
 
-def move_content_types(apps, schema_editor):
+def _relabel(apps, source: str, target: str) -> None:
+    """Give the models' content types (with the permissions granted on them, Wagtail's references
+    and logs) the `target` label. A `target` content type that exists already was made empty by
+    a post-migrate handler (Wagtail's snippet permissions) before this ran: it goes, so that the
+    one holding the grants and the history wins."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     for model in MODELS:
-        if not ContentType.objects.filter(app_label="h5p", model=model).exists():
-            ContentType.objects.filter(app_label="quizzes", model=model).update(app_label="h5p")
+        moving = ContentType.objects.filter(app_label=source, model=model).first()
+        if moving is None:
+            continue
+        ContentType.objects.filter(app_label=target, model=model).delete()
+        moving.app_label = target
+        moving.save(update_fields=["app_label"])
+
+
+def move_content_types(apps, schema_editor):
+    _relabel(apps, "quizzes", "h5p")
 
 
 def move_content_types_back(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MODELS:
-        if not ContentType.objects.filter(app_label="quizzes", model=model).exists():
-            ContentType.objects.filter(app_label="h5p", model=model).update(app_label="quizzes")
+    _relabel(apps, "h5p", "quizzes")
 
 
 class Migration(migrations.Migration):

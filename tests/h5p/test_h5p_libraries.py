@@ -5,6 +5,7 @@ H5P platform; a package stored before libraries were shared still plays from its
 
 import copy
 import io
+import json
 
 from django.urls import reverse
 
@@ -83,27 +84,34 @@ def test_h5p_library_addresses_refuse_what_is_not_a_stored_library_file(client, 
     assert head.status_code == 200 and head["Content-Type"] == "text/javascript"
 
 
-def test_h5p_a_package_stored_before_libraries_were_shared_plays_from_its_own_folder(db):
-    activity = save(valid_package())
-    activity.package.shared_libraries = False
-    activity.package.save()
-    activity.refresh_from_db()
-    assert activity.libraries_url == activity.base_url
-
-
-def test_h5p_packages_stored_before_libraries_were_shared_are_moved_by_a_command(db):
+def legacy_activity() -> H5PActivity:
+    """An activity whose package was stored the way it was before libraries were shared: every
+    file, libraries too, under the package's folder."""
     from django.core.files.base import ContentFile
-    from django.core.management import call_command
 
-    # Stored the way it was before: every file, libraries too, under the package's folder.
     checked = packages.check_bytes(valid_package())
     storage = packages.storage()
     for name, data in package_files().items():
         storage.save(f"{packages.folder(checked.sha256)}/{name}", ContentFile(data))
-    activity = H5PActivity.objects.create(
+    return H5PActivity.objects.create(
         title="Cũ", package=H5PPackage.objects.create(sha256=checked.sha256), main_library=checked.main_library
     )
+
+
+def test_h5p_a_package_stored_before_libraries_were_shared_plays_from_its_own_folder(client, db):
+    activity = legacy_activity()
     assert activity.libraries_url == activity.base_url
+    response = client.get(f"{activity.libraries_url}/H5P.TestQuestion-1.2/question.js")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == package_files()["H5P.TestQuestion-1.2/question.js"]
+
+
+def test_h5p_packages_stored_before_libraries_were_shared_are_moved_by_a_command(db):
+    from django.core.management import call_command
+
+    activity = legacy_activity()
+    checked = packages.check_bytes(valid_package())
+    storage = packages.storage()
 
     call_command("h5p_share_libraries", stdout=io.StringIO())
     call_command("h5p_share_libraries", stdout=io.StringIO())  # twice: nothing more to do
@@ -114,3 +122,47 @@ def test_h5p_packages_stored_before_libraries_were_shared_are_moved_by_a_command
     assert storage.exists(f"{libraries.folder_of(library.digest)}/question.js")
     assert not storage.exists(f"{packages.folder(checked.sha256)}/H5P.TestQuestion-1.2/question.js")
     assert storage.exists(f"{packages.folder(checked.sha256)}/content/content.json")
+
+
+def test_h5p_a_store_rolled_back_halfway_is_completed_by_the_next_upload(client, db):
+    from django.db import transaction
+
+    checked = packages.check_bytes(valid_package())
+    try:
+        with transaction.atomic():
+            packages.store(checked)  # files written, then the rows vanish with the transaction
+            raise RuntimeError("the worker died")
+    except RuntimeError:
+        pass
+    assert not H5PLibrary.objects.exists()
+    activity = save(valid_package())
+    assert activity.package.shared_libraries and H5PLibrary.objects.filter(stored=True).count() == 1
+    set_name = libraries.set_name(libraries.installed())
+    assert library_file(client, set_name, "H5P.TestQuestion-1.2/question.js").status_code == 200
+
+
+def test_h5p_a_library_in_a_folder_of_another_name_is_refused(db):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    files = package_files()
+    files["Whatever/library.json"] = json.dumps({**LIBRARY, "patchVersion": 99}).encode()
+    with pytest.raises(ValidationError) as refused:
+        packages.check_bytes(zipped(files))
+    message = refused.value.messages[0]
+    assert "Whatever" in message and "H5P.TestQuestion-1.2" in message
+    assert not H5PLibrary.objects.exists()
+
+
+def test_h5p_a_damaged_file_in_the_package_is_refused_when_checked(db):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    files = package_files()
+    files["content/images/picture.png"] = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    data = bytearray(zipped(files, compresslevel=0))
+    at = data.index(bytes(range(256)))
+    data[at + 10] ^= 0xFF  # one flipped byte: the checksum no longer matches
+    with pytest.raises(ValidationError) as refused:
+        packages.check_bytes(bytes(data))
+    assert "content/images/picture.png" in refused.value.messages[0]
