@@ -52,11 +52,12 @@ def folder_of(library_digest: str) -> str:
     return f"{ROOT}/{library_digest}"
 
 
-def store(files: Mapping[str, bytes], storage) -> int:
-    """Store the package's library folders that the site does not have yet; returns how many
-    were new. Each library's row is taken (and, if new, locked) before its files are written,
-    so two uploads carrying the same library write it once; library.json is written last, so a
-    library whose row is marked stored is whole."""
+def store(files: Mapping[str, bytes], storage, *, package=None) -> int:
+    """Store the package's library folders that the site does not have yet, and link every one
+    to `package` (its `H5PPackage` row, when given: a library stays while a package uses it);
+    returns how many were new. Each library's row is taken and locked before its files are
+    written, so two uploads carrying the same library write it once, and a release cannot
+    remove it meanwhile; library.json is written last, and the row marked stored after it."""
     new = 0
     for folder, names in sorted(_folders(files).items()):
         if "library.json" not in names:
@@ -66,37 +67,75 @@ def store(files: Mapping[str, bytes], storage) -> int:
         if folder != named:
             continue  # not where H5P looks for that library (new packages are refused for it)
         address = digest(files, folder, names)
+        version = {
+            "machine_name": str(metadata["machineName"])[:255],
+            "major": int(metadata["majorVersion"]),
+            "minor": int(metadata["minorVersion"]),
+            "patch": int(metadata.get("patchVersion") or 0),
+        }
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    row, _ = H5PLibrary.objects.get_or_create(
-                        digest=address,
-                        defaults={
-                            "machine_name": str(metadata["machineName"])[:255],
-                            "major": int(metadata["majorVersion"]),
-                            "minor": int(metadata["minorVersion"]),
-                            "patch": int(metadata.get("patchVersion") or 0),
-                        },
-                    )
-            except IntegrityError:  # made meanwhile by another upload
-                row = H5PLibrary.objects.get(digest=address)
-            row = H5PLibrary.objects.select_for_update().get(pk=row.pk)
-            if row.stored:
-                continue
-            base = folder_of(address)
-            for name in sorted(names, key=lambda n: n == "library.json"):
-                target = f"{base}/{name}"
-                if storage.exists(target):  # left by an interrupted earlier store
-                    storage.delete(target)
-                saved = storage.save(target, ContentFile(files[f"{folder}/{name}"]))
-                if saved != target:
-                    raise RuntimeError(f"storage renamed {target} to {saved}")
-            row.stored = True
-            row.save(update_fields=["stored"])
-            new += 1
-    if new:
-        transaction.on_commit(lambda: cache.delete(INSTALLED_CACHE_KEY))
+            row = _locked_row(address, version)
+            if not row.stored:
+                base = folder_of(address)
+                for name in sorted(names, key=lambda n: n == "library.json"):
+                    target = f"{base}/{name}"
+                    if storage.exists(target):  # left by an interrupted earlier store
+                        storage.delete(target)
+                    saved = storage.save(target, ContentFile(files[f"{folder}/{name}"]))
+                    if saved != target:
+                        raise RuntimeError(f"storage renamed {target} to {saved}")
+                row.stored = True
+                row.save(update_fields=["stored"])
+                new += 1
+            if package is not None:
+                package.libraries.add(row)
+    transaction.on_commit(lambda: cache.delete(INSTALLED_CACHE_KEY))
     return new
+
+
+def _locked_row(address: str, version: dict) -> H5PLibrary:
+    """The library's row, made if need be, locked for this transaction (a release that holds it
+    first finishes, and may have removed it: then it is made again)."""
+    while True:
+        try:
+            with transaction.atomic():
+                H5PLibrary.objects.get_or_create(digest=address, defaults=version)
+        except IntegrityError:  # made meanwhile by another upload
+            pass
+        locked = H5PLibrary.objects.select_for_update().filter(digest=address).first()
+        if locked is not None:
+            return locked
+
+
+def release_unused(storage) -> int:
+    """Remove the libraries that no stored package uses any more (a package with a broken
+    library is withdrawn by deleting its activities); returns how many went."""
+    removed = 0
+    for pk in H5PLibrary.objects.filter(packages__isnull=True).values_list("pk", flat=True):
+        with transaction.atomic():
+            row = H5PLibrary.objects.select_for_update().filter(pk=pk).first()
+            if row is None or row.packages.exists():
+                continue  # taken by an upload meanwhile
+            base = folder_of(row.digest)
+            try:
+                folders, names = storage.listdir(base)
+            except FileNotFoundError:
+                folders, names = [], []
+            paths = [f"{base}/{name}" for name in names]
+            stack = [f"{base}/{sub}" for sub in folders]
+            while stack:
+                sub = stack.pop()
+                inner_folders, inner_names = storage.listdir(sub)
+                paths += [f"{sub}/{name}" for name in inner_names]
+                stack += [f"{sub}/{name}" for name in inner_folders]
+            # library.json first: a half-removed library is never taken for a whole one.
+            for path in sorted(paths, key=lambda path: path != f"{base}/library.json"):
+                storage.delete(path)
+            row.delete()
+            removed += 1
+    if removed:
+        transaction.on_commit(lambda: cache.delete(INSTALLED_CACHE_KEY))
+    return removed
 
 
 INSTALLED_CACHE_KEY = "h5p:libraries:installed"
@@ -112,7 +151,12 @@ def installed(*, cached: bool = True) -> dict[str, str]:
         if chosen is not None:
             return chosen
     chosen = {}
-    rows = H5PLibrary.objects.filter(stored=True).order_by("machine_name", "major", "minor", "-patch", "pk")
+    # Only libraries a stored package uses: withdrawing the package withdraws its libraries.
+    rows = (
+        H5PLibrary.objects.filter(stored=True, packages__isnull=False)
+        .distinct()
+        .order_by("machine_name", "major", "minor", "-patch", "pk")
+    )
     for machine_name, major, minor, library_digest in rows.values_list("machine_name", "major", "minor", "digest"):
         chosen.setdefault(f"{machine_name}-{major}.{minor}", library_digest)
     cache.set(INSTALLED_CACHE_KEY, chosen, INSTALLED_CACHE_SECONDS)

@@ -42,6 +42,9 @@ class H5PPackage(models.Model):
         editable=False,
         help_text=_("Stored since libraries are kept once for the whole site; older packages keep their own copies."),
     )
+    libraries = models.ManyToManyField(
+        "H5PLibrary", related_name="packages", blank=True, editable=False, verbose_name=_("libraries")
+    )
 
     class Meta:
         verbose_name = _("H5P package")

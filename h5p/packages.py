@@ -613,13 +613,14 @@ def is_stored(sha256: str) -> bool:
     return storage().exists(f"{folder(sha256)}/h5p.json")
 
 
-def store(package: CheckedPackage) -> bool:
+def store(package: CheckedPackage, *, row=None) -> bool:
     """Store the package unless an identical upload is already there; returns whether files were
     written. Its libraries go to the site's shared library store (`h5p.libraries`: each stored
     once, and stored again if an interrupted store left them out), its h5p.json and content/ to
-    h5p/<sha256>/, h5p.json last. Safe to repeat after an interrupted store."""
+    h5p/<sha256>/, h5p.json last; `row`, the package's `H5PPackage`, is linked to its libraries.
+    Safe to repeat after an interrupted store."""
     files = storage()
-    libraries.store(package.files, files)
+    libraries.store(package.files, files, package=row)
     if is_stored(package.sha256):
         return False
     base = folder(package.sha256)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from progress import services as progress_services
 
-from . import lrs, packages, xapi
+from . import libraries, lrs, packages, xapi
 from .models import H5PActivity, H5PPackage, H5PResult, H5PState, H5PStatement, LRSDelivery, LRSForwarding
 from .xapi import StatementRefused
 
@@ -53,7 +53,7 @@ def activity_save(
             previous = H5PActivity.objects.filter(pk=activity.pk).values_list("package_id", flat=True).first()
         if package is not None:
             activity.package = _locked_package(package)
-            packages.store(package)
+            packages.store(package, row=activity.package)
             shared = not packages.keeps_own_libraries(package.sha256)
             if activity.package.shared_libraries != shared:
                 activity.package.shared_libraries = shared
@@ -87,6 +87,7 @@ def package_release(*, sha256: str) -> int:
                 return 0
             removed = packages.remove(sha256)
             locked.delete()
+        libraries.release_unused(packages.storage())
     except Exception:
         logger.exception("removing the files of H5P package %s failed", sha256)
         return 0

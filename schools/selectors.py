@@ -589,15 +589,19 @@ def h5p_columns(*, dashboard: ClassDashboard) -> H5PColumns:
         return H5PColumns([], {})
     found = H5PActivity.objects.in_bulk(order)
     activities = [found[pk] for pk in order if pk in found]
-    shown = {activity.translation_key: activity.pk for activity in activities}
+    # A module may embed two language versions of one activity: each is a column of its own.
+    shown: dict = {}
+    for activity in activities:
+        shown.setdefault(activity.translation_key, []).append(activity.pk)
     pupil_ids = [row.pupil.pk for row in dashboard.rows if row.consent]
     results: dict[tuple[int, int], H5PResult] = {}
     for result in H5PResult.objects.filter(
         learner_id__in=pupil_ids, activity__translation_key__in=list(shown)
     ).annotate(activity_key=F("activity__translation_key")):
-        key = (result.learner_id, shown[result.activity_key])
-        if key not in results or _best_or_none(result) > _best_or_none(results[key]):
-            results[key] = result
+        for column in shown[result.activity_key]:
+            key = (result.learner_id, column)
+            if key not in results or _best_or_none(result) > _best_or_none(results[key]):
+                results[key] = result
     return H5PColumns(activities, results)
 
 

@@ -1,4 +1,4 @@
-# H5P libraries kept once for the whole site (h5p.libraries); packages stored before keep their own copies (Django 5.2).
+# H5P libraries kept once for the whole site (h5p.libraries), each linked to the packages that use it; packages stored before keep their own copies (Django 5.2).
 
 from django.db import migrations, models
 
@@ -41,5 +41,12 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.AddField(
+            model_name="h5ppackage",
+            name="libraries",
+            field=models.ManyToManyField(
+                blank=True, editable=False, related_name="packages", to="h5p.h5plibrary", verbose_name="libraries"
+            ),
         ),
     ]

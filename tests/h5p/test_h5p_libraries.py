@@ -166,3 +166,19 @@ def test_h5p_a_damaged_file_in_the_package_is_refused_when_checked(db):
     with pytest.raises(ValidationError) as refused:
         packages.check_bytes(bytes(data))
     assert "content/images/picture.png" in refused.value.messages[0]
+
+
+def test_h5p_a_library_goes_when_the_last_package_using_it_is_released(client, db):
+    broken = save(with_patch(9, b"/* a broken build */"), "Hỏng")
+    good = save(with_patch(3, b"/* patch 3 */"), "Tốt")
+    set_name = libraries.set_name(libraries.installed(cached=False))
+    served = library_file(client, set_name, "H5P.TestQuestion-1.2/question.js")
+    assert b"".join(served.streaming_content) == b"/* a broken build */"
+    # The editor deletes the activity whose package brought the broken library.
+    services.activity_delete(activity=broken)
+    services.package_release(sha256=broken.package_sha256)
+    assert list(H5PLibrary.objects.values_list("patch", flat=True)) == [3]
+    set_name = libraries.set_name(libraries.installed(cached=False))
+    served = library_file(client, set_name, "H5P.TestQuestion-1.2/question.js")
+    assert b"".join(served.streaming_content) == b"/* patch 3 */"
+    assert good.package.libraries.count() == 1

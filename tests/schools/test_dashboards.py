@@ -404,3 +404,22 @@ def test_an_english_reader_sees_scores_reported_on_the_vietnamese_activity(
         dashboard = selectors.class_dashboard_with_h5p(classroom=classroom)
     assert [a.title for a in dashboard.h5p_activities] == ["Spot the unsafe message"]
     assert dashboard.rows[0].pupil == pupils[0] and dashboard.rows[0].h5p_percents == [75]
+
+
+def test_a_lesson_embedding_two_language_versions_of_an_activity_fills_both_columns(
+    classroom, pupils, leader, lessons, assigned, h5p_storage
+):
+    from wagtail.models import Locale
+
+    from tests.h5p.conftest import embed
+
+    activity = _h5p_activity()
+    translated = activity.copy_for_translation(Locale.objects.get(language_code="en"))
+    translated.title = "Spot the unsafe message"
+    translated.save()
+    lesson = embed(embed(lessons[1], activity), translated)  # a bilingual lesson: both versions
+    consent_all(pupils[:1], leader)
+    _h5p_score(pupils[0], activity, lesson, raw=3)
+    dashboard = selectors.class_dashboard_with_h5p(classroom=classroom)
+    assert len(dashboard.h5p_activities) == 2
+    assert dashboard.rows[0].h5p_percents == [75, 75]

@@ -46,7 +46,7 @@ class Command(BaseCommand):
                     continue
                 base = packages.folder(sha256)
                 files = StoredFiles(storage, base)
-                new += libraries.store(files, storage)
+                new += libraries.store(files, storage, package=package)
                 package.shared_libraries = True
                 package.save(update_fields=["shared_libraries"])
             # Once the player loads them from the shared store, the package's copies can go.
