@@ -104,6 +104,11 @@ class CourseIndexPage(CachedPageMixin, Page):
     def can_exist_under(cls, parent):
         return parent.depth > 1 and super().can_exist_under(parent)
 
+    @classmethod
+    def allowed_parent_page_models(cls):
+        # Not the tree's root type, which the admin's choosers would otherwise offer.
+        return [model for model in super().allowed_parent_page_models() if model is not Page]
+
     class Meta:
         verbose_name = _("course catalogue")
         verbose_name_plural = _("course catalogues")

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import TranslatableMixin
-from wagtail_localize.fields import SynchronizedField, TranslatableField
+from wagtail_localize.fields import TranslatableField
 
 # Libraries that compile code from strings at run time: EmbeddedJS (EJS templates, compiled with
 # `new Function`), which H5P.QuestionSet 1.x loads. Their players need 'unsafe-eval'.
@@ -115,9 +115,10 @@ class H5PActivity(TranslatableMixin, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    # The package is not a field an editor types (it is uploaded), so a translation keeps its
-    # own; the maximum score follows the source unless the translator overrides it.
-    translatable_fields = [TranslatableField("title"), SynchronizedField("max_score")]
+    # Only the title is translated. The package is uploaded, not typed, so a translation keeps
+    # its own; so does its maximum score (copied when the translation is made, never synced
+    # after: the other language's export may have another number of questions).
+    translatable_fields = [TranslatableField("title")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("H5P activity")

@@ -11,6 +11,7 @@ from quizzes.models import QuizPage
 class CourseTreeTests(WagtailPageTestCase):
     def test_the_catalogue_lives_under_a_home_page(self):
         self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage})
+        self.assertAllowedParentPageTypes(CourseIndexPage, {HomePage})
         root = Page.get_first_root_node()
         home = root.add_child(instance=HomePage(title="Home", slug="home-of-the-test"))
         self.assertTrue(CourseIndexPage.can_create_at(home))
