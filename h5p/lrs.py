@@ -21,7 +21,15 @@ once that commits; `manage.py lrs_forward` sends whatever is due (run it from cr
   `LRS_MAX_ATTEMPTS`, or when the LRS refuses a statement (400, 413, 422...: sending it again
   cannot help), it becomes a dead letter with the last status and the first 500 characters of
   the answer. A refused batch is sent again one statement at a time, so that only the statement
-  the LRS refuses is left out.
+  the LRS refuses is left out; each of those POSTs counts against the run's `max_batches` (the
+  rest wait for the next run) and renews the lease first (a sender that lost it stops).
+- Bounded: each socket operation waits LRS_TIMEOUT_SECONDS at most, one exchange about
+  EXCHANGE_TIMEOUTS times that (an answer still coming then is a timeout), and at most 64 KB of
+  an answer is read.
+- Counted before it leaves: a batch's rows get one more attempt, and its time, in an UPDATE
+  committed before the POST. A statement tried once may be at the LRS even if no answer came
+  back, and a withdrawal of consent counts it so (`h5p.services.lrs_forwarding_stop`); a row
+  dropped by the withdrawal before that UPDATE is not sent.
 - Nothing here raises: every failure is recorded on the deliveries and logged (never the
   statements themselves).
 """
@@ -33,6 +41,7 @@ import http.client
 import json
 import logging
 import secrets
+import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -56,6 +65,10 @@ RETRY_MAX_SECONDS = 60 * 60
 RETRY_AFTER_MAX_SECONDS = 24 * 60 * 60
 ERROR_BODY_CHARS = 500
 READ_AT_MOST_BYTES = 64 * 1024
+READ_CHUNK_BYTES = 8 * 1024
+# One exchange (connect, send, answer) is cut after this many LRS_TIMEOUT_SECONDS: the timeout
+# bounds each socket operation, not the exchange.
+EXCHANGE_TIMEOUTS = 2
 # Statuses that say the address or the credentials are wrong, not the statement.
 CONFIGURATION_STATUSES = {301, 302, 303, 307, 308, 401, 403, 404, 405}
 TRANSIENT_STATUSES = {408, 425, 429}
@@ -118,9 +131,35 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - timezone.now()).total_seconds())
 
 
+def _exchange_seconds() -> float:
+    """The longest one exchange may take, from connecting to the answer's last byte read."""
+    return EXCHANGE_TIMEOUTS * settings.LRS_TIMEOUT_SECONDS
+
+
+def _read_answer(stream, deadline: float) -> tuple[str, bool]:
+    """At most READ_AT_MOST_BYTES of an answer's body, one socket read at a time (each waits
+    LRS_TIMEOUT_SECONDS at most), stopping at `deadline`; and whether the deadline was passed. A
+    bounded read alone is not enough: an LRS trickling a byte at a time never trips the timeout."""
+    read = getattr(stream, "read1", None) or stream.read
+    chunks: list[bytes] = []
+    size = 0
+    while size < READ_AT_MOST_BYTES and time.monotonic() <= deadline:
+        chunk = read(min(READ_CHUNK_BYTES, READ_AT_MOST_BYTES - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks).decode("utf-8", errors="replace"), time.monotonic() > deadline
+
+
+def _overrun() -> Reply:
+    return Reply(status=None, error=f"TimeoutError: no complete answer within {_exchange_seconds():g} s")
+
+
 def post_statements(statements: list[dict]) -> Reply:
     """POST `statements` (a JSON array) to the LRS, waiting at most LRS_TIMEOUT_SECONDS for each
-    step of the exchange. Never raises."""
+    step of the exchange and about EXCHANGE_TIMEOUTS times that for all of it (an answer not read
+    by then is a timeout: sent again later). Never raises."""
     url = statements_url()
     if not url.lower().startswith(("https://", "http://")):
         return Reply(status=None, error="LRS_ENDPOINT must be an http:// or https:// address.")
@@ -135,16 +174,19 @@ def post_statements(statements: list[dict]) -> Reply:
     data = json.dumps(statements, ensure_ascii=False, separators=(",", ":")).encode()
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
     opener = urllib.request.build_opener(_NoRedirects)
+    deadline = time.monotonic() + _exchange_seconds()
     try:
         with opener.open(request, timeout=settings.LRS_TIMEOUT_SECONDS) as response:
-            body = response.read(READ_AT_MOST_BYTES).decode("utf-8", errors="replace")
-            return Reply(status=response.status, body=body)
+            body, late = _read_answer(response, deadline)
+            return _overrun() if late else Reply(status=response.status, body=body)
     except urllib.error.HTTPError as answer:
         with answer:
             try:
-                body = answer.read(READ_AT_MOST_BYTES).decode("utf-8", errors="replace")
+                body, late = _read_answer(answer, deadline)
             except (OSError, http.client.HTTPException):
-                body = ""
+                body, late = "", time.monotonic() > deadline
+        if late:
+            return _overrun()
         return Reply(status=answer.code, body=body, retry_after_seconds=_retry_after(answer.headers.get("Retry-After")))
     except (OSError, http.client.HTTPException, ValueError) as error:  # no answer, timeout, bad URL
         reason = getattr(error, "reason", None) or error
@@ -155,7 +197,8 @@ def post_statements(statements: list[dict]) -> Reply:
 
 
 def _lease_seconds() -> float:
-    # Longer than one batch can take (each step of the exchange waits LRS_TIMEOUT_SECONDS at most).
+    # Longer than one exchange can take (EXCHANGE_TIMEOUTS, and one more socket read): it is
+    # renewed before each POST, so no other sender can take it while one is on its way.
     return max(60.0, 10 * settings.LRS_TIMEOUT_SECONDS)
 
 
@@ -215,40 +258,57 @@ def backoff_seconds(attempts: int) -> float:
     return float(min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** max(0, attempts - 1)))
 
 
+def _stamped(batch: list[tuple[LRSDelivery, dict]]) -> list[tuple[LRSDelivery, dict]]:
+    """Count one more attempt on the batch's rows, and when, in one UPDATE committed (the sender
+    runs in autocommit) before the POST: from then on a withdrawal of consent counts them as
+    possibly at the LRS (`h5p.services.lrs_forwarding_stop`), whatever becomes of the answer.
+    Returns the rows still pending: one dropped meanwhile (consent withdrawn after the batch was
+    read) is not sent."""
+    pks = [row.pk for row, _statement in batch]
+    now = timezone.now()
+    pending = LRSDelivery.objects.filter(pk__in=pks, state=LRSDelivery.State.PENDING)
+    count = pending.update(attempts=F("attempts") + 1, last_attempt_at=now)
+    if count != len(batch):
+        still = set(pending.values_list("pk", flat=True))
+        batch = [(row, statement) for row, statement in batch if row.pk in still]
+    for row, _statement in batch:
+        row.attempts += 1
+        row.last_attempt_at = now
+    return batch
+
+
+def _not_counted(rows: list[LRSDelivery]) -> None:
+    """Take back the attempt counted on each row of a batch the LRS refused as a whole (it kept
+    none of it; each is sent again alone). `last_attempt_at` stays: it was sent."""
+    pks = [row.pk for row in rows]
+    LRSDelivery.objects.filter(pk__in=pks, state=LRSDelivery.State.PENDING, attempts__gt=0).update(
+        attempts=F("attempts") - 1
+    )
+    for row in rows:
+        row.attempts = max(0, row.attempts - 1)
+
+
 def _delivered(rows: list[LRSDelivery], now: datetime) -> None:
     LRSDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
-        state=LRSDelivery.State.DELIVERED,
-        delivered_at=now,
-        last_attempt_at=now,
-        attempts=F("attempts") + 1,
-        last_status=None,
-        last_error="",
+        state=LRSDelivery.State.DELIVERED, delivered_at=now, last_status=None, last_error=""
     )
 
 
-def _dead(rows: list[LRSDelivery], now: datetime, *, status: int | None, error: str) -> None:
+def _dead(rows: list[LRSDelivery], *, status: int | None, error: str) -> None:
     LRSDelivery.objects.filter(pk__in=[row.pk for row in rows], state=LRSDelivery.State.PENDING).update(
-        state=LRSDelivery.State.DEAD,
-        last_attempt_at=now,
-        attempts=F("attempts") + 1,
-        last_status=status,
-        last_error=error[:ERROR_BODY_CHARS],
+        state=LRSDelivery.State.DEAD, last_status=status, last_error=error[:ERROR_BODY_CHARS]
     )
 
 
 def _failed(rows: list[LRSDelivery], now: datetime, reply: Reply, run: Run) -> None:
-    """One more attempt for each row: a later next attempt, or a dead letter after the last."""
+    """After a failed attempt (already counted, `_stamped`): a later next attempt for each row, or
+    a dead letter after the last."""
     wait_at_least = min(reply.retry_after_seconds or 0.0, RETRY_AFTER_MAX_SECONDS)
     by_attempts: dict[int, list[int]] = {}
     for row in rows:
-        by_attempts.setdefault(row.attempts + 1, []).append(row.pk)
+        by_attempts.setdefault(row.attempts, []).append(row.pk)
     for attempts, pks in by_attempts.items():
-        changes = {
-            "attempts": attempts,
-            "last_attempt_at": now,
-            "last_status": reply.status,
-            "last_error": reply.described,
-        }
+        changes = {"last_status": reply.status, "last_error": reply.described}
         if attempts >= settings.LRS_MAX_ATTEMPTS:
             changes["state"] = LRSDelivery.State.DEAD
             run.dead += len(pks)
@@ -267,9 +327,31 @@ def _failed(rows: list[LRSDelivery], now: datetime, reply: Reply, run: Run) -> N
     )
 
 
-def _send_head(run: Run) -> str:
+def _post(
+    batch: list[tuple[LRSDelivery, dict]], run: Run, token: str, max_batches: int | None
+) -> tuple[list[tuple[LRSDelivery, dict]], Reply | None]:
+    """One POST of `batch`, if the run may make one more (`max_batches`) and still holds the lease
+    (renewed first: it outlasts one exchange, not a run). Returns the rows sent and the reply; no
+    reply if nothing was sent: then the rows returned (all of them, untouched) wait for a later
+    run, or none is returned because all were dropped meanwhile."""
+    if max_batches is not None and run.batches >= max_batches:
+        return batch, None
+    if not _lease_take(token):
+        run.busy = True  # another sender took it over (this one was too slow): it sends them
+        logger.warning("The lease on forwarding to the LRS was lost; another sender goes on.")
+        return batch, None
+    sent = _stamped(batch)
+    run.dropped += len(batch) - len(sent)
+    if not sent:
+        return sent, None
+    run.batches += 1
+    return sent, post_statements([statement for _row, statement in sent])
+
+
+def _send_head(run: Run, token: str, max_batches: int | None) -> str:
     """Send the oldest pending statements if the oldest is due: "sent" (something was done),
-    "idle" (nothing due) or "failed" (the LRS did not take them: they wait)."""
+    "idle" (nothing due), "failed" (the LRS did not take them: they wait) or "stopped" (the run
+    made its last POST, or lost the lease, before all of them were sent: the rest wait)."""
     now = timezone.now()
     rows = list(_pending().select_related("statement__page", "statement__learner")[:BATCH_SIZE])
     if not rows or rows[0].next_attempt_at > now:
@@ -287,12 +369,14 @@ def _send_head(run: Run) -> str:
             batch.append((row, xapi.exported(row.statement, course_keys=keys)))
         except Exception as error:  # a kept statement that cannot be exported: no try will change that
             logger.exception("H5P statement %s could not be exported for the LRS", row.statement.statement_id)
-            _dead([row], now, status=None, error=f"Could not be exported: {type(error).__name__}: {error}")
+            _dead([row], status=None, error=f"Could not be exported: {type(error).__name__}: {error}")
             run.dead += 1
     if not batch:
         return "sent"
-    run.batches += 1
-    reply = post_statements([statement for _row, statement in batch])
+    batch, reply = _post(batch, run, token, max_batches)
+    if reply is None:
+        return "stopped" if batch else "sent"
+    now = timezone.now()
     single = len(batch) == 1
     if reply.delivered(single=single):
         _delivered([row for row, _statement in batch], now)
@@ -303,16 +387,21 @@ def _send_head(run: Run) -> str:
         run.failed = True
         return "failed"
     if single:
-        _dead([batch[0][0]], now, status=reply.status, error=reply.described)
+        _dead([batch[0][0]], status=reply.status, error=reply.described)
         run.dead += 1
         logger.warning(
             "The Learning Record Store refused statement %s: HTTP %s.", batch[0][0].statement.statement_id, reply.status
         )
         return "sent"
-    # The LRS refuses a batch as a whole for one bad statement: one at a time, in order, finds it.
+    # The LRS refuses a batch as a whole for one bad statement: one at a time, in order, finds it;
+    # each POST counts against `max_batches` and renews the lease, as a batch's does.
+    _not_counted([row for row, _statement in batch])
     for row, statement in batch:
-        run.batches += 1
-        reply = post_statements([statement])
+        sent, reply = _post([(row, statement)], run, token, max_batches)
+        if reply is None:
+            if sent:
+                return "stopped"
+            continue  # dropped meanwhile
         now = timezone.now()
         if reply.delivered(single=True):
             _delivered([row], now)
@@ -322,7 +411,7 @@ def _send_head(run: Run) -> str:
             run.failed = True
             return "failed"
         else:
-            _dead([row], now, status=reply.status, error=reply.described)
+            _dead([row], status=reply.status, error=reply.described)
             run.dead += 1
             logger.warning(
                 "The Learning Record Store refused statement %s: HTTP %s.", row.statement.statement_id, reply.status
@@ -347,13 +436,13 @@ def forward(*, max_batches: int | None = None) -> Run:
             done_before = run.batches + run.dropped + run.dead
             try:
                 while max_batches is None or run.batches < max_batches:
-                    if _send_head(run) != "sent" or not _lease_take(token):
+                    if _send_head(run, token, max_batches) != "sent":
                         break
             finally:
                 _lease_give_back(token)
             # Looked at again with the lease given back: what was kept while this run held it (and
             # whose own task found the lease taken) is sent now, unless nothing moved this time.
-            if run.failed or run.batches + run.dropped + run.dead == done_before:
+            if run.failed or run.busy or run.batches + run.dropped + run.dead == done_before:
                 break
     except Exception:
         logger.exception("Forwarding statements to the Learning Record Store failed")

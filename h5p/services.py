@@ -271,16 +271,26 @@ def _forwarding_queue() -> None:
 def lrs_forwarding_stop(*, learner) -> dict[str, int]:
     """Stop forwarding a learner's statements, as when consent is withdrawn: what was not sent yet
     (pending, or a dead letter that could be put back) is dropped, so nothing more of theirs
-    leaves. Returns, for the withdrawal's record, how many were dropped (`lrs_dropped`) and how
-    many had already reached the LRS (`lrs_sent`: they stay there; docs/security.md says how to
-    erase them at the LRS), or nothing if none of theirs was ever queued. Call it inside the
-    withdrawal's transaction, with the learner's row locked."""
+    leaves. Returns, for the withdrawal's record, how many were dropped (`lrs_dropped`), how many
+    the LRS said it has (`lrs_sent`), and how many may be at the LRS (`lrs_maybe_sent`: those,
+    and every other one sent at least once, whatever the answer, or none came: the LRS may have
+    kept it and the answer been lost, or it may be on its way now; `h5p.lrs` counts an attempt
+    before the POST). What is at the LRS stays there; docs/security.md says how to erase it.
+    Nothing if none of theirs was ever queued. Call it inside the withdrawal's transaction, with
+    the learner's row locked."""
     deliveries = LRSDelivery.objects.filter(statement__learner=learner)
-    sent = deliveries.filter(state=LRSDelivery.State.DELIVERED).count()
-    dropped, _ = deliveries.exclude(state=LRSDelivery.State.DELIVERED).delete()
+    # Read locked: a sender counting an attempt right now (h5p.lrs) either did so before, and it
+    # is counted here, or waits for this transaction and finds the row gone (PostgreSQL; SQLite
+    # lets one writer at a time, and the withdrawal has written already).
+    found = list(deliveries.select_for_update(of=("self",)).values_list("state", "attempts", "last_attempt_at"))
+    delivered = LRSDelivery.State.DELIVERED
+    sent = sum(state == delivered for state, _attempts, _last in found)
+    # `last_attempt_at` too: putting a dead letter back sets its attempts to 0.
+    maybe_sent = sum(state == delivered or attempts > 0 or last is not None for state, attempts, last in found)
+    dropped, _ = deliveries.exclude(state=delivered).delete()
     if not (sent or dropped):
         return {}
-    return {"lrs_dropped": dropped, "lrs_sent": sent}
+    return {"lrs_dropped": dropped, "lrs_sent": sent, "lrs_maybe_sent": maybe_sent}
 
 
 def lrs_deliveries_retry(*, by, pks: list[int] | None = None) -> int:

@@ -12,8 +12,17 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 # POSTs one run makes at most (100 statements each): a run queued by a learner's statement
-# sends a backlog in steps; `manage.py lrs_forward` sends all of it.
+# sends a backlog in steps; `manage.py lrs_forward` sends all of it. With immediate tasks the run
+# is part of the learner's request: one POST, so that a slow LRS costs it one exchange at most.
 BATCHES_PER_RUN = 5
+BATCHES_PER_RUN_IN_A_REQUEST = 1
+
+
+def _batches_per_run() -> int:
+    from django.conf import settings
+
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    return BATCHES_PER_RUN_IN_A_REQUEST if backend.endswith("ImmediateBackend") else BATCHES_PER_RUN
 
 
 @task()
@@ -21,7 +30,7 @@ def forward_to_lrs() -> dict:
     """Send the pending statements that are due to the LRS, oldest first; returns the counts."""
     from .lrs import forward
 
-    return forward(max_batches=BATCHES_PER_RUN).as_dict()
+    return forward(max_batches=_batches_per_run()).as_dict()
 
 
 def enqueue_forwarding() -> bool:

@@ -56,6 +56,8 @@ class StandInLRS:
     refused_ids: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     before_answer: object = None  # called before a POST is answered (to hold it)
+    batches_refused: bool = False  # every POST of more than one statement is refused (400)
+    trickle: threading.Event | None = None  # answer 200 with one byte, the rest once this is set
 
     @property
     def stored_ids(self) -> list[str]:
@@ -78,6 +80,17 @@ class StatementAPI(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _trickle(self, more: threading.Event):
+        rest = b'"ok"]'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(1 + len(rest)))
+        self.end_headers()
+        self.wfile.write(b"[")
+        self.wfile.flush()
+        if more.wait(timeout=30):
+            self.wfile.write(rest)
+
     def do_POST(self):
         lrs: StandInLRS = self.server.lrs
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -97,6 +110,11 @@ class StatementAPI(BaseHTTPRequestHandler):
                 return self._answer(status, text, headers)
             data = json.loads(body)
             statements = data if isinstance(data, list) else [data]
+            if lrs.batches_refused and len(statements) > 1:
+                return self._answer(400, {"error": "one statement at a time"})
+        if lrs.trickle is not None:  # outside the lock: the next POST is answered meanwhile
+            return self._trickle(lrs.trickle)
+        with lrs.lock:
             ids = [item.get("id") for item in statements]
             if None in ids or len(set(ids)) != len(ids):
                 return self._answer(400, {"error": "every statement needs an id of its own"})
@@ -317,6 +335,91 @@ def test_h5p_lrs_a_later_statement_waits_behind_one_being_retried(lrs, learner, 
     assert lrs.stored_ids == [str(first.statement_id), str(second.statement_id)]
 
 
+def test_h5p_lrs_one_statement_at_a_time_counts_against_max_batches_and_renews_the_lease(
+    lrs, monkeypatch, learner, h5p_lesson, h5p_activity
+):
+    """An LRS that refuses every batch of more than one: the run's POSTs, one at a time, stop at
+    `max_batches` and the rest wait, in order; the lease is renewed before each POST."""
+    lrs.batches_refused = True
+    kept = [str(keep(learner, h5p_lesson, h5p_activity).statement_id) for _ in range(10)]
+    events = []
+    lease_take, post_statements = forwarding._lease_take, forwarding.post_statements
+
+    def lease(token):
+        events.append("lease")
+        return lease_take(token)
+
+    def post(statements):
+        events.append("post")
+        return post_statements(statements)
+
+    monkeypatch.setattr(forwarding, "_lease_take", lease)
+    monkeypatch.setattr(forwarding, "post_statements", post)
+    run = forwarding.forward(max_batches=3)
+    assert (run.batches, run.sent, run.dead, run.retrying) == (3, 2, 0, 0)
+    assert [len(exchange.statements) for exchange in lrs.posts] == [10, 1, 1]
+    assert lrs.stored_ids == kept[:2]
+    assert all(events[index - 1] == "lease" for index, event in enumerate(events) if event == "post")
+    waiting = list(LRSDelivery.objects.filter(state="pending").order_by("pk"))
+    assert [str(row.statement.statement_id) for row in waiting] == kept[2:]
+    # Refused as a batch is no failed attempt; still due, so the next run goes on in order.
+    assert {row.attempts for row in waiting} == {0} and all(row.last_attempt_at for row in waiting)
+    assert forwarding.forward(max_batches=3).sent == 2
+    assert [len(exchange.statements) for exchange in lrs.posts] == [10, 1, 1, 8, 1, 1]
+    assert lrs.stored_ids == kept[:4]
+    assert LRSForwarding.objects.get().held_by == ""  # given back
+
+
+def test_h5p_lrs_a_sender_that_lost_the_lease_stops(lrs, monkeypatch, learner, h5p_lesson, h5p_activity):
+    """Sending one at a time, the sender is overtaken (its lease ran out and another took it): it
+    sends nothing more and leaves the rest to the new holder."""
+    lrs.batches_refused = True
+    kept = [str(keep(learner, h5p_lesson, h5p_activity).statement_id) for _ in range(10)]
+    post_statements = forwarding.post_statements
+
+    def overtaken(statements):
+        reply = post_statements(statements)
+        if len(statements) == 1:
+            LRSForwarding.objects.update(held_by="another", held_until=timezone.now() + datetime.timedelta(minutes=1))
+        return reply
+
+    monkeypatch.setattr(forwarding, "post_statements", overtaken)
+    run = forwarding.forward()
+    assert run.busy and (run.batches, run.sent) == (2, 1)
+    assert [len(exchange.statements) for exchange in lrs.posts] == [10, 1]
+    assert lrs.stored_ids == kept[:1]
+    assert LRSDelivery.objects.filter(state="pending").count() == 9
+    assert LRSForwarding.objects.get().held_by == "another"  # not given back: not this sender's
+
+
+def test_h5p_lrs_an_answer_trickling_past_the_deadline_is_a_timeout(
+    lrs, settings, monkeypatch, learner, h5p_lesson, h5p_activity
+):
+    """The LRS sends its answer a byte at a time, each within LRS_TIMEOUT_SECONDS: the exchange is
+    cut at its deadline (the clock of h5p.lrs is moved on, never waited for), and tried again."""
+    import time
+    from types import SimpleNamespace
+
+    settings.LRS_TIMEOUT_SECONDS = 5
+    lrs.trickle = threading.Event()
+    ticks = iter(range(10_000))
+    # Each look at the clock is 1.5 timeouts later: the deadline (2 timeouts) passes after one read.
+    monkeypatch.setattr(
+        forwarding, "time", SimpleNamespace(monotonic=lambda: next(ticks) * 1.5 * settings.LRS_TIMEOUT_SECONDS)
+    )
+    record = keep(learner, h5p_lesson, h5p_activity)
+    started = time.monotonic()
+    try:
+        run = forwarding.forward()
+    finally:
+        lrs.trickle.set()
+    assert time.monotonic() - started < settings.LRS_TIMEOUT_SECONDS  # not one socket timeout waited
+    assert (run.sent, run.retrying) == (0, 1)
+    waiting = delivery(record)
+    assert (waiting.state, waiting.attempts, waiting.last_status) == ("pending", 1, None)
+    assert waiting.last_error.startswith("TimeoutError")
+
+
 # --- Dead letters ------------------------------------------------------------------------------
 
 
@@ -418,9 +521,10 @@ def test_h5p_lrs_forward_command_sends_what_is_due(lrs, learner, h5p_lesson, h5p
 # --- Withdrawal of consent ---------------------------------------------------------------------
 
 
-def test_h5p_lrs_withdrawing_consent_drops_what_was_not_sent_and_records_it(lrs, h5p_lesson, h5p_activity):
+def _pupil_with_consent():
+    """A pupil in a class, with consent recorded, and their teacher."""
     from schools import services as schools_services
-    from schools.models import ConsentEvent, Membership, MembershipRole
+    from schools.models import Membership, MembershipRole
 
     teacher = AdultFactory()
     school = schools_services.school_create(founder=teacher, name="Trường A", province="ha-noi", kind="school")
@@ -437,24 +541,99 @@ def test_h5p_lrs_withdrawing_consent_drops_what_was_not_sent_and_records_it(lrs,
         given_on=datetime.date(2026, 11, 2),
         by=teacher,
     )
+    return pupil, teacher
+
+
+def _withdrawn(pupil, teacher) -> dict:
+    """Withdraw the pupil's consent; the withdrawal's record."""
+    from schools import services as schools_services
+    from schools.models import ConsentEvent
+
+    deleted = schools_services.consent_withdraw(pupil=pupil, by=teacher)
+    assert ConsentEvent.objects.filter(pupil=pupil).first().details == deleted
+    return deleted
+
+
+def test_h5p_lrs_withdrawing_consent_drops_what_was_not_sent_and_records_it(lrs, h5p_lesson, h5p_activity):
+    pupil, teacher = _pupil_with_consent()
     sent = keep(pupil, h5p_lesson, h5p_activity)
     forwarding.forward()
     lrs.replies = [(503, {}, "busy")]
     keep(pupil, h5p_lesson, h5p_activity)
     keep(pupil, h5p_lesson, h5p_activity)
     forwarding.forward()  # the two wait for their next attempt
+    never_tried = keep(pupil, h5p_lesson, h5p_activity)  # behind them: not sent yet
 
-    deleted = schools_services.consent_withdraw(pupil=pupil, by=teacher)
-    assert deleted["lrs_dropped"] == 2 and deleted["lrs_sent"] == 1
-    event = ConsentEvent.objects.filter(pupil=pupil).first()
-    assert event.details["lrs_dropped"] == 2 and event.details["lrs_sent"] == 1
+    deleted = _withdrawn(pupil, teacher)
+    # Dropped: the two tried (the LRS may have kept them: a 5xx) and the one never tried.
+    assert (deleted["lrs_dropped"], deleted["lrs_sent"], deleted["lrs_maybe_sent"]) == (3, 1, 3)
     entry = ModelLogEntry.objects.get(action="schools.consent_withdrawn")
-    assert entry.data["lrs_dropped"] == 2
+    assert (entry.data["lrs_dropped"], entry.data["lrs_maybe_sent"]) == (3, 3)
     assert not LRSDelivery.objects.exists()
     due_now()
     assert forwarding.forward().batches == 0
     # What the LRS already had stays there (docs/security.md: erasing it at the LRS).
     assert lrs.stored_ids == [str(sent.statement_id)] and len(lrs.posts) == 2
+    assert str(never_tried.statement_id) not in {item["id"] for post in lrs.posts for item in post.statements}
+
+
+def test_h5p_lrs_a_withdrawal_counts_a_statement_the_lrs_kept_without_answering(
+    lrs, monkeypatch, h5p_lesson, h5p_activity
+):
+    """The LRS keeps the statement but its answer is lost (a timeout): the site must not record
+    that nothing of the pupil's was sent."""
+    pupil, teacher = _pupil_with_consent()
+    post_statements = forwarding.post_statements
+
+    def answer_lost(statements):
+        post_statements(statements)
+        return forwarding.Reply(status=None, error="TimeoutError: timed out")
+
+    monkeypatch.setattr(forwarding, "post_statements", answer_lost)
+    kept = keep(pupil, h5p_lesson, h5p_activity)
+    assert forwarding.forward().retrying == 1
+    assert lrs.stored_ids == [str(kept.statement_id)]
+
+    deleted = _withdrawn(pupil, teacher)
+    assert (deleted["lrs_dropped"], deleted["lrs_sent"], deleted["lrs_maybe_sent"]) == (1, 0, 1)
+
+
+def test_h5p_lrs_a_withdrawal_while_a_batch_is_on_its_way_counts_it(lrs, monkeypatch, h5p_lesson, h5p_activity):
+    """Consent is withdrawn after the batch was read, and its consent checked, while it is being
+    POSTed: the record counts it, since it arrives."""
+    pupil, teacher = _pupil_with_consent()
+    kept = [keep(pupil, h5p_lesson, h5p_activity) for _ in range(2)]
+    post_statements, records = forwarding.post_statements, []
+
+    def withdrawn_meanwhile(statements):
+        records.append(_withdrawn(pupil, teacher))
+        return post_statements(statements)
+
+    monkeypatch.setattr(forwarding, "post_statements", withdrawn_meanwhile)
+    run = forwarding.forward()
+    assert [len(exchange.statements) for exchange in lrs.posts] == [2]
+    assert lrs.stored_ids == [str(record.statement_id) for record in kept]
+    [record] = records
+    assert (record["lrs_dropped"], record["lrs_sent"], record["lrs_maybe_sent"]) == (2, 0, 2)
+    assert run.sent == 2 and not LRSDelivery.objects.exists()  # marking them delivered finds nothing
+
+
+def test_h5p_lrs_a_batch_read_before_a_withdrawal_is_not_sent_after_it(lrs, monkeypatch, h5p_lesson, h5p_activity):
+    """Consent is withdrawn after the batch was read and its consent checked, before it is sent:
+    it is not sent, and the record says so."""
+    pupil, teacher = _pupil_with_consent()
+    keep(pupil, h5p_lesson, h5p_activity)
+    exported, records = xapi.exported, []
+
+    def withdrawn_meanwhile(*args, **kwargs):
+        if not records:
+            records.append(_withdrawn(pupil, teacher))
+        return exported(*args, **kwargs)
+
+    monkeypatch.setattr(xapi, "exported", withdrawn_meanwhile)
+    run = forwarding.forward()
+    assert lrs.posts == [] and (run.sent, run.batches, run.dropped) == (0, 0, 1)
+    assert (records[0]["lrs_dropped"], records[0]["lrs_sent"], records[0]["lrs_maybe_sent"]) == (1, 0, 0)
 
 
 # --- The admin's dead letters ------------------------------------------------------------------
