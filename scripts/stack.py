@@ -42,6 +42,7 @@ PY = str(VENV_BIN / "python")
 SETUP_COMMANDS = [
     "{py} manage.py migrate --noinput",
     "{py} manage.py createcachetable",
+    "{py} manage.py h5p_share_libraries",
     "{bin}/pybabel compile --domain django --directory locale",
     "{py} manage.py collectstatic --noinput",
     "{py} manage.py load_demo",
