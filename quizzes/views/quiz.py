@@ -3,7 +3,6 @@ grading is in `quizzes.grading`, recording in `quizzes.services`."""
 
 from __future__ import annotations
 
-import functools
 import uuid
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from progress.services import ProgressNotRecorded
 
 from .. import selectors, services
 from ..grading import AnswerError, Grade, field_name, grade, read_answers
+from ..masking import CHOICE, CHOICE_KEYS, MATCH, ROW, STEP, Mask, remask, unmask
 from ..review import review, shuffled
 
 TOKEN_SALT = "quizzes.form"
@@ -35,25 +35,42 @@ def _token(quiz) -> str:
     )
 
 
+class StaleForm(AnswerError):
+    """A form that cannot be taken as it is (opened too long ago, or another quiz's) but whose
+    attempt key can be read, to show its answers again under a new token."""
+
+    def __init__(self, messages: list[str], key: str):
+        super().__init__(messages)
+        self.key = key
+
+
+def _key_of(token: str) -> str:
+    return signing.loads(token, salt=TOKEN_SALT)["key"]
+
+
 def _read_token(quiz, value: str) -> dict:
     try:
         token = signing.loads(value, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired as error:
-        raise AnswerError(
-            [_("This quiz was opened more than a day ago. Your answers are below: send them again.")]
+        raise StaleForm(
+            [_("This quiz was opened more than a day ago. Your answers are below: send them again.")],
+            key=signing.loads(value, salt=TOKEN_SALT)["key"],
         ) from error
     except signing.BadSignature as error:
         raise AnswerError(
             [_("The answers do not belong to this quiz. Reload the quiz and answer it again.")]
         ) from error
     if token.get("quiz") != quiz.translation_key.hex:
-        raise AnswerError([_("The answers do not belong to this quiz. Reload the quiz and answer it again.")])
+        raise StaleForm(
+            [_("The answers do not belong to this quiz. Reload the quiz and answer it again.")], key=token["key"]
+        )
     return token
 
 
-def _display(quiz, questions: list[dict], posted=None) -> list[dict]:
-    """Questions ready for the form: shuffled steps and matches (stable per question), the
-    picture of each, and what the learner already chose (after an error)."""
+def _display(quiz, questions: list[dict], mask: Mask, posted=None) -> list[dict]:
+    """Questions ready for this attempt's form (`mask`: its opaque names and orders, see
+    `quizzes.masking`), the picture of each, and what the learner already chose (after an
+    error: `posted`, in the same attempt's names)."""
     image_ids = [q["value"].get("picture", {}).get("image") for q in questions]
     images = get_image_model().objects.in_bulk([i for i in image_ids if i])
     items = []
@@ -61,7 +78,6 @@ def _display(quiz, questions: list[dict], posted=None) -> list[dict]:
         value, qid = q["value"], q["id"]
         picture = value.get("picture") or {}
         item = {
-            "id": qid,
             "kind": q["type"],
             "number": number,
             "name": field_name(qid),
@@ -70,29 +86,31 @@ def _display(quiz, questions: list[dict], posted=None) -> list[dict]:
             "alt": picture.get("alt", ""),
             "chosen": posted.getlist(field_name(qid)) if posted else [],
         }
+        if q["type"] in CHOICE_KEYS:
+            item["choices"] = [
+                {"name": mask.name(qid, CHOICE, c["id"]), "text": c["value"]["text"]}
+                for c in mask.order(value.get(CHOICE_KEYS[q["type"]]) or [], qid, CHOICE)
+            ]
         if q["type"] == "ordering":
             count = len(value["steps"])
-            item["steps"] = [
-                {
-                    "id": s["id"],
-                    "text": s["value"],
-                    "name": field_name(qid, s["id"]),
-                    "chosen": posted.get(field_name(qid, s["id"]), "") if posted else "",
-                }
-                for s in shuffled(value["steps"], qid)
-            ]
+            item["steps"] = []
+            for s in mask.order(value["steps"], qid, STEP):
+                name = field_name(qid, mask.name(qid, STEP, s["id"]))
+                item["steps"].append(
+                    {"text": s["value"], "name": name, "chosen": posted.get(name, "") if posted else ""}
+                )
             item["positions"] = [str(n) for n in range(1, count + 1)]
         if q["type"] == "matching":
-            item["pairs"] = [
-                {
-                    "id": p["id"],
-                    "text": p["value"]["item"],
-                    "name": field_name(qid, p["id"]),
-                    "chosen": posted.get(field_name(qid, p["id"]), "") if posted else "",
-                }
-                for p in value["pairs"]
+            item["pairs"] = []
+            for p in value["pairs"]:
+                name = field_name(qid, mask.name(qid, ROW, p["id"]))
+                item["pairs"].append(
+                    {"text": p["value"]["item"], "name": name, "chosen": posted.get(name, "") if posted else ""}
+                )
+            item["matches"] = [
+                {"name": mask.name(qid, MATCH, p["id"]), "text": p["value"]["match"]}
+                for p in mask.order(value["pairs"], qid, MATCH)
             ]
-            item["matches"] = [{"id": p["id"], "text": p["value"]["match"]} for p in shuffled(value["pairs"], qid)]
         items.append(item)
     if quiz.shuffle_questions:
         items = shuffled(items, quiz.translation_key.hex)
@@ -143,12 +161,16 @@ def take_quiz(request, quiz):
         sent_token = request.POST.get("token", "")
         try:
             token = _read_token(quiz, sent_token)
-        except AnswerError as error:
-            return _form_error(request, quiz, questions, context, error, _token(quiz))
+        except StaleForm as error:
+            fresh = _token(quiz)
+            kept = remask(questions, request.POST, Mask(error.key), Mask(_key_of(fresh)))
+            return _form_error(request, quiz, questions, context, error, fresh, kept)
+        except AnswerError as error:  # not this quiz's form: nothing of it can be read
+            return _form_error(request, quiz, questions, context, error, _token(quiz), None)
         try:
-            answers = read_answers(questions, request.POST)
+            answers = read_answers(questions, unmask(questions, request.POST, Mask(token["key"])))
         except AnswerError as error:
-            return _form_error(request, quiz, questions, context, error, sent_token)
+            return _form_error(request, quiz, questions, context, error, sent_token, request.POST)
         if context["saves"]:
             try:
                 attempt, _created = services.attempt_submit(
@@ -170,14 +192,13 @@ def take_quiz(request, quiz):
         context.update(_result_context(quiz, questions, answers, result, quiz.pass_mark_percent))
         return TemplateResponse(request, "quizzes/quiz_result.html", context)
 
-    # The questions as a blank form are the same for every reader: the template keeps them as a
-    # fragment under the content version, and builds them (a callable) only when it has none.
+    # Each attempt's form is its own (opaque names, its own order: quizzes.masking), so it is
+    # drawn for every reader, never kept as a shared fragment.
+    token = _token(quiz)
     context.update(
-        questions=functools.partial(_display, quiz, questions),
+        questions=_display(quiz, questions, Mask(_key_of(token))),
         question_count=len(questions),
-        cache_fragments=not getattr(request, "is_preview", False),
-        content_version=content_cache.version(request),
-        token=_token(quiz),
+        token=token,
     )
     context["attempts"] = [
         (attempt, _result_url(context["quiz_url"], quiz, attempt))
@@ -190,11 +211,12 @@ def _result_url(quiz_url: str, quiz, attempt) -> str:
     return quiz_url + quiz.reverse_subpage("result", kwargs={"attempt_id": attempt.pk})
 
 
-def _form_error(request, quiz, questions, context, error: AnswerError, token: str):
-    """The form again, with what was wrong and every answer the learner gave kept."""
+def _form_error(request, quiz, questions, context, error: AnswerError, token: str, posted):
+    """The form again, with what was wrong and every answer the learner gave kept (`posted`, in
+    the names of `token`'s attempt)."""
     context.update(
         errors=error.messages,
-        questions=_display(quiz, questions, request.POST),
+        questions=_display(quiz, questions, Mask(_key_of(token)), posted),
         question_count=len(questions),
         token=token,
     )

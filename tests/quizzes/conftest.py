@@ -42,6 +42,44 @@ def right_answers(quiz) -> dict:
     return data
 
 
+def form(quiz, data: dict) -> dict:
+    """`data` (real ids, as `right_answers` gives them, and the form's token) as that token's
+    form names them: each attempt's form has opaque names of its own (quizzes.masking)."""
+    from django.core import signing
+
+    from quizzes.masking import CHOICE, CHOICE_KEYS, MATCH, ROW, STEP, Mask
+
+    mask = Mask(signing.loads(data["token"], salt="quizzes.form")["key"])
+    out, used = {}, set()
+    for q in quiz.questions.raw_data:
+        qid, kind, value = q["id"], q["type"], q["value"]
+        name = f"q-{qid}"
+        if kind in CHOICE_KEYS and name in data:
+            used.add(name)
+            chosen = data[name]
+            out[name] = (
+                [mask.name(qid, CHOICE, c) for c in chosen]
+                if isinstance(chosen, list)
+                else mask.name(qid, CHOICE, chosen)
+            )
+        elif kind == "true_false" and name in data:
+            used.add(name)
+            out[name] = data[name]
+        elif kind == "ordering":
+            for step in value["steps"]:
+                if f"{name}-{step['id']}" in data:
+                    used.add(f"{name}-{step['id']}")
+                    out[f"{name}-{mask.name(qid, STEP, step['id'])}"] = data[f"{name}-{step['id']}"]
+        elif kind == "matching":
+            for pair in value["pairs"]:
+                if f"{name}-{pair['id']}" in data:
+                    used.add(f"{name}-{pair['id']}")
+                    chosen = data[f"{name}-{pair['id']}"]
+                    out[f"{name}-{mask.name(qid, ROW, pair['id'])}"] = mask.name(qid, MATCH, chosen) if chosen else ""
+    out.update({key: value for key, value in data.items() if key not in used})
+    return out
+
+
 def token_of(html: str) -> str:
     import re
 
