@@ -156,3 +156,37 @@ def check_quizzes(modules: list[Module]) -> None:
     problems = [problem for module in modules for problem in quiz_problems(module)]
     if problems:
         raise CurriculumError(problems)
+
+
+# --- How predictable the keyed answers are -------------------------------------------------------
+
+
+def keyed_answers(module: Module, language: str = "vi") -> dict:
+    """For the module's quiz in `language`: how many single-choice and scenario items there are,
+    in how many the keyed option (the right choice, the best-scored option) is the longest one,
+    and at which place (1-based) it stands, counted per place. A learner who always picks the
+    longest option, or always the same place, should not pass."""
+    quiz = module.data[language].get("quiz") or {}
+    items = longest = 0
+    places: dict[int, int] = {}
+    for question in quiz.get("questions") or []:
+        kind, value = block_parts(question)
+        if kind not in ("single_choice", "scenario") or not isinstance(value, dict):
+            continue
+        options = value.get("choices" if kind == "single_choice" else "options") or []
+        if len(options) < 2:
+            continue
+        if kind == "single_choice":
+            keyed = [i for i, option in enumerate(options) if option.get("correct")]
+        else:
+            best = max(int(option.get("score") or 0) for option in options)
+            keyed = [i for i, option in enumerate(options) if int(option.get("score") or 0) == best]
+        if len(keyed) != 1:
+            continue
+        (index,) = keyed
+        items += 1
+        lengths = [len(str(option.get("text") or "")) for option in options]
+        if lengths[index] == max(lengths) and lengths.count(max(lengths)) == 1:
+            longest += 1
+        places[index + 1] = places.get(index + 1, 0) + 1
+    return {"items": items, "longest": longest, "places": dict(sorted(places.items()))}

@@ -4,7 +4,9 @@
     .venv/bin/python scripts/check_curriculum.py courses/curriculum/modules/10-...  # some
 
 Prints every problem with the file, lesson and block it is in, and each lesson's word count;
-exits 1 if anything must be fixed.
+exits 1 if anything must be fixed. For each quiz it also prints how predictable its keyed answers
+are: in how many single-choice and scenario items the keyed option is the longest one, and the
+place it stands at (1 = first).
 """
 
 import sys
@@ -13,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from courses.curriculum import CurriculumError, lesson_words, module_folders, read_curriculum
-from quizzes.curriculum import check_quizzes
+from quizzes.curriculum import check_quizzes, keyed_answers
 
 
 def main(argv: list[str]) -> int:
@@ -34,6 +36,14 @@ def main(argv: list[str]) -> int:
         )
         lessons += len(vi["lessons"])
         quiz = f"; quiz: {len(vi['quiz']['questions'])} questions" if vi.get("quiz") else ""
+        keyed = keyed_answers(module)
+        if keyed["items"]:
+            share = round(100 * keyed["longest"] / keyed["items"])
+            places = ", ".join(f"{place}: {count}" for place, count in keyed["places"].items())
+            quiz += (
+                f"; keyed option the longest in {keyed['longest']} of {keyed['items']} choice items"
+                f" ({share} %); keyed places {places}"
+            )
         print(f"{module.key}: {len(vi['lessons'])} lessons; words vi/en: {counts}{quiz}")
     print(f"\nOK: {len(modules)} modules, {lessons} lessons in each language.")
     return 0
