@@ -9,12 +9,10 @@ grading, which is unchanged and keyed by the items' real ids."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import random
 
-from django.conf import settings
 from django.http import QueryDict
+from django.utils.crypto import salted_hmac
 
 CHOICE, STEP, ROW, MATCH = "choice", "step", "row", "match"
 CHOICE_KEYS = {"single_choice": "choices", "multiple_choice": "choices", "scenario": "options"}
@@ -27,8 +25,7 @@ class Mask:
         self.key = key
 
     def _digest(self, *parts: str) -> bytes:
-        message = ":".join(("quizzes.masking", self.key, *parts)).encode()
-        return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+        return salted_hmac("quizzes.masking", ":".join((self.key, *parts)), algorithm="sha256").digest()
 
     def name(self, question_id: str, role: str, item_id: str) -> str:
         """The opaque name of an item in this attempt's form (16 letters and digits)."""
@@ -45,10 +42,21 @@ class Mask:
         return {self.name(question_id, role, item["id"]): item["id"] for item in items}
 
 
+class RealIds(Mask):
+    """The names a form had before forms were masked (each item by its id, in the authored
+    order): a form opened then and sent after is read with it, to show its answers again."""
+
+    def __init__(self):
+        super().__init__("")
+
+    def name(self, question_id: str, role: str, item_id: str) -> str:
+        return item_id
+
+
 def unmask(questions: list[dict], data, mask: Mask) -> QueryDict:
     """The submitted form with the real field names and values that `grading.read_answers`
-    reads. A name this attempt did not give stays as it came (so it is refused as unknown),
-    and a value it did not give becomes one that no question has."""
+    reads. A name this attempt did not give is refused as unknown (even one that names a part by
+    its real id), and a value it did not give becomes one that no question has."""
     from .grading import field_name
 
     out = QueryDict(mutable=True)
@@ -60,7 +68,7 @@ def unmask(questions: list[dict], data, mask: Mask) -> QueryDict:
         if kind in CHOICE_KEYS:
             names = mask.names(qid, CHOICE, value.get(CHOICE_KEYS[kind]) or [])
             used.add(name)
-            out.setlist(name, [names.get(sent, unknown) for sent in data.getlist(name)])
+            out.setlist(name, [names.get(sent, unknown) if sent else "" for sent in data.getlist(name)])
         elif kind == "true_false":
             used.add(name)
             out.setlist(name, data.getlist(name))
@@ -80,7 +88,9 @@ def unmask(questions: list[dict], data, mask: Mask) -> QueryDict:
                     out[field_name(qid, pair["id"])] = matches.get(data[sent], unknown) if data[sent] else ""
     for key in data:
         if key.startswith("q-") and key not in used:
-            out.setlist(key, data.getlist(key))
+            # Kept, so that it is refused as unknown, but never under a name a question has: a
+            # part named by its real id (`q-<question>-<step>`) is not this attempt's name for it.
+            out.setlist("q-?" + key[2:], data.getlist(key))
     return out
 
 

@@ -21,16 +21,25 @@ from progress.services import ProgressNotRecorded
 
 from .. import selectors, services
 from ..grading import AnswerError, Grade, field_name, grade, read_answers
-from ..masking import CHOICE, CHOICE_KEYS, MATCH, ROW, STEP, Mask, remask, unmask
+from ..masking import CHOICE, CHOICE_KEYS, MATCH, ROW, STEP, Mask, RealIds, remask, unmask
 from ..review import review, shuffled
 
 TOKEN_SALT = "quizzes.form"
 TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open overnight still submits the next day
 
 
+# Tokens of masked forms (quizzes.masking) say so; one without it comes from a form drawn before.
+TOKEN_VERSION = 2
+
+
 def _token(quiz) -> str:
     return signing.dumps(
-        {"quiz": quiz.translation_key.hex, "key": uuid.uuid4().hex, "started": timezone.now().isoformat()},
+        {
+            "quiz": quiz.translation_key.hex,
+            "key": uuid.uuid4().hex,
+            "started": timezone.now().isoformat(),
+            "v": TOKEN_VERSION,
+        },
         salt=TOKEN_SALT,
     )
 
@@ -39,7 +48,7 @@ class StaleForm(AnswerError):
     """A form that cannot be taken as it is (opened too long ago, or another quiz's) but whose
     attempt key can be read, to show its answers again under a new token."""
 
-    def __init__(self, messages: list[str], key: str):
+    def __init__(self, messages: list[str], key: str | None):
         super().__init__(messages)
         self.key = key
 
@@ -60,6 +69,11 @@ def _read_token(quiz, value: str) -> dict:
         raise AnswerError(
             [_("The answers do not belong to this quiz. Reload the quiz and answer it again.")]
         ) from error
+    if token.get("v") != TOKEN_VERSION:
+        raise StaleForm(
+            [_("This quiz's form has changed since you opened it. Your answers are below: send them again.")],
+            key=None,
+        )
     if token.get("quiz") != quiz.translation_key.hex:
         raise StaleForm(
             [_("The answers do not belong to this quiz. Reload the quiz and answer it again.")], key=token["key"]
@@ -81,7 +95,8 @@ def _display(quiz, questions: list[dict], mask: Mask, posted=None) -> list[dict]
             "kind": q["type"],
             "number": number,
             "name": field_name(qid),
-            "value": value,
+            # What the form shows of the question, never its keyed answers or feedback.
+            "value": {key: value[key] for key in ("question", "situation", "statement") if key in value},
             "image": images.get(picture.get("image")),
             "alt": picture.get("alt", ""),
             "chosen": posted.getlist(field_name(qid)) if posted else [],
@@ -163,7 +178,8 @@ def take_quiz(request, quiz):
             token = _read_token(quiz, sent_token)
         except StaleForm as error:
             fresh = _token(quiz)
-            kept = remask(questions, request.POST, Mask(error.key), Mask(_key_of(fresh)))
+            sent_under = Mask(error.key) if error.key is not None else RealIds()
+            kept = remask(questions, request.POST, sent_under, Mask(_key_of(fresh)))
             return _form_error(request, quiz, questions, context, error, fresh, kept)
         except AnswerError as error:  # not this quiz's form: nothing of it can be read
             return _form_error(request, quiz, questions, context, error, _token(quiz), None)
@@ -199,6 +215,7 @@ def take_quiz(request, quiz):
         questions=_display(quiz, questions, Mask(_key_of(token))),
         question_count=len(questions),
         token=token,
+        content_version=content_cache.version(request),
     )
     context["attempts"] = [
         (attempt, _result_url(context["quiz_url"], quiz, attempt))
@@ -219,6 +236,7 @@ def _form_error(request, quiz, questions, context, error: AnswerError, token: st
         questions=_display(quiz, questions, Mask(_key_of(token)), posted),
         question_count=len(questions),
         token=token,
+        content_version=content_cache.version(request),
     )
     return TemplateResponse(request, "quizzes/quiz_page.html", context, status=400)
 

@@ -90,3 +90,33 @@ def test_the_whole_quiz_page_names_no_item_of_its_questions(client, quiz):
         assert question["id"] in html  # questions keep their names: they are not answers
         for item_id in _item_ids(question):
             assert item_id not in html
+
+
+def test_matches_and_steps_are_not_listed_in_their_right_order(db):
+    """Over many attempts, a matching row's right match and an ordering step are not always in
+    the same place in the form."""
+    module = next(
+        m for m in MODULES if {"matching", "ordering"} <= {q["type"] for q in quiz_page(m, "vi").questions.raw_data}
+    )
+    quiz = quiz_page(module, "vi")
+    matching = next(q for q in quiz.questions.raw_data if q["type"] == "matching")
+    ordering = next(q for q in quiz.questions.raw_data if q["type"] == "ordering")
+    first_pair, first_step = matching["value"]["pairs"][0]["id"], ordering["value"]["steps"][0]["id"]
+    match_places, step_places = set(), set()
+    for _attempt in range(30):
+        mask = Mask(uuid.uuid4().hex)
+        shown_matching, shown_ordering = _display(quiz, [matching, ordering], mask)
+        matches = [match["name"] for match in shown_matching["matches"]]
+        match_places.add(matches.index(mask.name(matching["id"], MATCH, first_pair)))
+        steps = [step["name"].rsplit("-", 1)[-1] for step in shown_ordering["steps"]]
+        step_places.add(steps.index(mask.name(ordering["id"], STEP, first_step)))
+    assert len(match_places) > 1 and len(step_places) > 1
+
+
+def test_names_depend_on_the_sites_secret(settings):
+    """The token's key is readable (signed, not encrypted) and items' ids can be guessed: the
+    names are an HMAC under the site's secret, so neither is enough to compute them."""
+    mask = Mask("0" * 32)
+    before = mask.name("question", CHOICE, "item")
+    settings.SECRET_KEY = "another secret, as on another site"
+    assert mask.name("question", CHOICE, "item") != before

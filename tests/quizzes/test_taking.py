@@ -211,3 +211,41 @@ def test_the_quiz_of_a_module_with_sensitive_lessons_keeps_the_quick_exit(client
     # The fixture module's last lesson is sensitive.
     html = client.get(quiz.url).content.decode()
     assert "data-quick-exit" in html and "quick-exit.js" in html
+
+
+def test_parts_named_by_their_real_ids_are_refused(client, quiz):
+    """The answers to ordering and matching can be worked out from the questions' ids: a post
+    that names their parts so, instead of by this attempt's names, is refused."""
+    client.force_login(AdultFactory())
+    data = {"token": start(client, quiz), **right_answers(quiz)}
+    posted = form(quiz, {key: value for key, value in data.items() if not _is_part(quiz, key)})
+    posted.update({key: value for key, value in data.items() if _is_part(quiz, key)})  # real-id names
+    response = client.post(quiz.url, posted)
+    assert response.status_code == 400
+    assert not QuizAttempt.objects.exists()
+
+
+def _is_part(quiz, key: str) -> bool:
+    q = ids(quiz)
+    return key.startswith((f"q-{q['ordering']['id']}-", f"q-{q['matching']['id']}-"))
+
+
+def test_a_form_opened_before_forms_were_masked_gets_its_answers_back(client, quiz):
+    """A form drawn before this change (its token has no version; its names are the items'
+    ids) is not graded, but shown again under a new token with every answer still chosen."""
+    from django.core import signing
+    from django.utils import timezone
+
+    client.force_login(AdultFactory())
+    old = signing.dumps(
+        {"quiz": quiz.translation_key.hex, "key": "0" * 32, "started": timezone.now().isoformat()},
+        salt="quizzes.form",
+    )
+    response = client.post(quiz.url, {"token": old, **right_answers(quiz)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Câu trả lời vẫn còn bên dưới" in html
+    assert html.count(" checked") >= 3 and html.count(" selected") >= 6
+    fresh = token_of(html)
+    assert fresh != old
+    assert not QuizAttempt.objects.exists()
