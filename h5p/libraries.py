@@ -107,30 +107,18 @@ def _locked_row(address: str, version: dict) -> H5PLibrary:
             return locked
 
 
-def release_unused(storage) -> int:
+def release_unused() -> int:
     """Remove the libraries that no stored package uses any more (a package with a broken
     library is withdrawn by deleting its activities); returns how many went."""
+    from . import packages  # which imports this module to store libraries
+
     removed = 0
     for pk in H5PLibrary.objects.filter(packages__isnull=True).values_list("pk", flat=True):
         with transaction.atomic():
             row = H5PLibrary.objects.select_for_update().filter(pk=pk).first()
             if row is None or row.packages.exists():
                 continue  # taken by an upload meanwhile
-            base = folder_of(row.digest)
-            try:
-                folders, names = storage.listdir(base)
-            except FileNotFoundError:
-                folders, names = [], []
-            paths = [f"{base}/{name}" for name in names]
-            stack = [f"{base}/{sub}" for sub in folders]
-            while stack:
-                sub = stack.pop()
-                inner_folders, inner_names = storage.listdir(sub)
-                paths += [f"{sub}/{name}" for name in inner_names]
-                stack += [f"{sub}/{name}" for name in inner_folders]
-            # library.json first: a half-removed library is never taken for a whole one.
-            for path in sorted(paths, key=lambda path: path != f"{base}/library.json"):
-                storage.delete(path)
+            packages.remove_folder(folder_of(row.digest), marker="library.json")
             row.delete()
             removed += 1
     if removed:

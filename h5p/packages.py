@@ -655,14 +655,18 @@ def walk(files, directory: str):
 
 def remove(sha256: str) -> int:
     """Delete the stored files of a package; returns how many were deleted."""
+    return remove_folder(folder(sha256), marker="h5p.json")
+
+
+def remove_folder(base: str, *, marker: str) -> int:
+    """Delete every stored file under `base`, `marker` first (the file whose presence means the
+    folder is whole, so a half-deleted one is never taken for complete); returns how many."""
     files = storage()
-    base = folder(sha256)
     try:
         names = list(walk(files, base))
     except FileNotFoundError:
         return 0
-    # h5p.json first, so a half-deleted package is never taken for a complete one.
-    names.sort(key=lambda n: n != f"{base}/h5p.json")
+    names.sort(key=lambda n: n != f"{base}/{marker}")
     for name in names:
         files.delete(name)
     with contextlib.suppress(NotImplementedError):  # object stores have no folders to remove

@@ -87,7 +87,7 @@ def package_release(*, sha256: str) -> int:
                 return 0
             removed = packages.remove(sha256)
             locked.delete()
-        libraries.release_unused(packages.storage())
+        libraries.release_unused()
     except Exception:
         logger.exception("removing the files of H5P package %s failed", sha256)
         return 0
