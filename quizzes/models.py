@@ -10,6 +10,7 @@ Attempts are written only by `quizzes.services.attempt_submit`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -43,6 +44,24 @@ class QuizPage(CachedPageMixin, RoutablePageMixin, ProgressStep, Page):
         default=False,
         help_text=_("Off by default: a class often goes through a quiz together."),
     )
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        default=0,
+        help_text=_(
+            "0 asks every question. A smaller number makes the questions a bank: each attempt draws this many, "
+            "a fair share from each lesson the questions assess."
+        ),
+    )
+    cooldown_after_failures = models.PositiveSmallIntegerField(
+        _("wait after this many failed attempts"),
+        default=0,
+        help_text=_(
+            "0 never asks to wait. After this many failed attempts in a row, the learner waits before the next."
+        ),
+    )
+    cooldown_hours = models.PositiveSmallIntegerField(
+        _("hours to wait"), default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 14)]
+    )
     questions = StreamField(QuestionStreamBlock(), verbose_name=_("questions"))
 
     content_panels = [
@@ -50,6 +69,10 @@ class QuizPage(CachedPageMixin, RoutablePageMixin, ProgressStep, Page):
         FieldPanel("intro"),
         FieldRowPanel(
             [FieldPanel("pass_mark_percent"), FieldPanel("attempts_allowed"), FieldPanel("shuffle_questions")]
+        ),
+        FieldRowPanel(
+            [FieldPanel("questions_per_attempt"), FieldPanel("cooldown_after_failures"), FieldPanel("cooldown_hours")],
+            heading=_("Assessment"),
         ),
         FieldPanel("questions"),
     ]
@@ -67,6 +90,23 @@ class QuizPage(CachedPageMixin, RoutablePageMixin, ProgressStep, Page):
                 name="quiz_pass_mark_1_to_100",
             )
         ]
+
+    def clean(self):
+        super().clean()
+        from .bank import outcomes_in
+
+        count = self.questions_per_attempt
+        raw = list(self.questions.raw_data) if self.questions else []
+        if count and count < len(raw) and count < outcomes_in(raw):
+            raise ValidationError(
+                {
+                    "questions_per_attempt": _(
+                        "Ask at least %(outcomes)s questions per attempt, one for each lesson the questions assess, "
+                        "or assess fewer lessons."
+                    )
+                    % {"outcomes": outcomes_in(raw)}
+                }
+            )
 
     @property
     def course(self):
@@ -107,7 +147,16 @@ class QuizAttempt(models.Model):
     pass_mark_percent = models.PositiveSmallIntegerField(_("pass mark (%) at the time"))
     answers = models.JSONField(_("answers"), default=dict)
     questions = models.JSONField(
-        _("questions at the time"), default=list, help_text=_("The quiz's questions as they were when answered.")
+        _("questions at the time"),
+        default=list,
+        help_text=_(
+            "The questions of this attempt (drawn from the bank, if the quiz has one) as they were when answered."
+        ),
+    )
+    layout = models.JSONField(
+        _("order shown"),
+        default=dict,
+        help_text=_("Each question's choices, steps or matches in the order this attempt's form showed them."),
     )
 
     class Meta:

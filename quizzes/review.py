@@ -1,6 +1,8 @@
 """What the result page shows for each question: the learner's answer in words, whether it
-was right, the feedback on what they chose, the right answer and the explanation. Built from
-an attempt's snapshot of the questions, so old attempts read as they were graded."""
+was right, the feedback on what they chose, the right answer and the explanation (each type's
+`review`, `quizzes.questions`); and, for an assessment that keeps its answers to itself, the
+score per learning outcome. Built from an attempt's snapshot of the questions, so old attempts
+read as they were graded."""
 
 from __future__ import annotations
 
@@ -8,13 +10,10 @@ import random
 from dataclasses import dataclass, field
 
 from .grading import Grade
+from .questions import of
+from .questions.base import Line
 
-
-@dataclass
-class Line:
-    text: str
-    correct: bool | None = None  # None: neutral (e.g. an ordering step)
-    feedback: str = ""
+__all__ = ["Line", "OutcomeScore", "QuestionReview", "outcomes", "review", "shuffled"]
 
 
 @dataclass
@@ -31,56 +30,64 @@ class QuestionReview:
     explanation: str = ""
 
 
-def _by_id(items):
-    return {item["id"]: item for item in items or []}
+def _in_layout(value: dict, key: str | None, order: list[str]) -> dict:
+    """The question's value with its items in the order the attempt's form showed them."""
+    if not key or not order or not value.get(key):
+        return value
+    place = {item_id: n for n, item_id in enumerate(order)}
+    return {**value, key: sorted(value[key], key=lambda item: place.get(item["id"], len(place)))}
 
 
-def review(questions: list[dict], answers: dict, grade: Grade) -> list[QuestionReview]:
+def review(questions: list[dict], answers: dict, grade: Grade, layout: dict | None = None) -> list[QuestionReview]:
+    """`layout`: {question id: item ids in the order shown} as kept with the attempt."""
     scores = {a.question_id: a for a in grade.answers}
     out = []
     for number, question in enumerate(questions, 1):
-        qid, kind, value = question["id"], question["type"], question["value"]
-        graded, answer = scores[qid], answers[qid]
-        item = QuestionReview(
-            number=number,
-            kind=kind,
-            prompt=value.get("question") or value.get("statement") or "",
-            situation=value.get("situation") or "",
-            score=graded.score,
-            correct=graded.correct,
-            partly=0 < graded.score < graded.max_score,
-            explanation=value.get("explanation", ""),
+        qid, kind = question["id"], of(question["type"])
+        value = _in_layout(question["value"], kind.items_key, (layout or {}).get(qid, []))
+        graded = scores[qid]
+        yours, right = kind.review(value, answers[qid])
+        out.append(
+            QuestionReview(
+                number=number,
+                kind=kind.name,
+                prompt=kind.prompt(value),
+                situation=value.get("situation") or "",
+                score=graded.score,
+                correct=graded.correct,
+                partly=0 < graded.score < graded.max_score,
+                your_answer=yours,
+                right_answer=right,
+                explanation=value.get("explanation", ""),
+            )
         )
-        if kind in ("single_choice", "multiple_choice"):
-            choices = _by_id(value["choices"])
-            chosen = [answer] if kind == "single_choice" else answer
-            item.your_answer = [
-                Line(choices[c]["value"]["text"], choices[c]["value"]["correct"], choices[c]["value"]["feedback"])
-                for c in chosen
-            ]
-            item.right_answer = [c["value"]["text"] for c in value["choices"] if c["value"]["correct"]]
-        elif kind == "true_false":
-            item.your_answer = [Line("true" if answer else "false", answer == bool(value.get("answer")))]
-            item.right_answer = ["true" if value.get("answer") else "false"]
-        elif kind == "ordering":
-            steps = _by_id(value["steps"])
-            right = [s["id"] for s in value["steps"]]
-            item.your_answer = [Line(steps[s]["value"], s == right[i]) for i, s in enumerate(answer)]
-            item.right_answer = [s["value"] for s in value["steps"]]
-        elif kind == "matching":
-            pairs = _by_id(value["pairs"])
-            item.your_answer = [
-                Line(f"{p['value']['item']} → {pairs[answer[p['id']]]['value']['match']}", answer[p["id"]] == p["id"])
-                for p in value["pairs"]
-            ]
-            item.right_answer = [f"{p['value']['item']} → {p['value']['match']}" for p in value["pairs"]]
-        elif kind == "scenario":
-            options = _by_id(value["options"])
-            chosen = options[answer]["value"]
-            item.your_answer = [Line(chosen["text"], chosen["score"] == 2, chosen["feedback"])]
-            item.right_answer = [o["value"]["text"] for o in value["options"] if o["value"]["score"] == 2]
-        out.append(item)
     return out
+
+
+@dataclass
+class OutcomeScore:
+    """How a learner did on the questions of one learning outcome (the lesson that teaches
+    them; None for questions that name none)."""
+
+    lesson_id: int | None
+    questions: int
+    score: float
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.score / self.questions, 1) if self.questions else 0.0
+
+
+def outcomes(questions: list[dict], grade: Grade) -> list[OutcomeScore]:
+    """The score per learning outcome, in the order the outcomes first appear."""
+    scores = {a.question_id: a.score for a in grade.answers}
+    found: dict[int | None, OutcomeScore] = {}
+    for question in questions:
+        lesson = question["value"].get("lesson") or None
+        entry = found.setdefault(lesson, OutcomeScore(lesson_id=lesson, questions=0, score=0.0))
+        entry.questions += 1
+        entry.score += scores[question["id"]]
+    return list(found.values())
 
 
 def shuffled(items: list, seed: str) -> list:

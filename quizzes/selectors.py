@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.http import Http404
+from django.utils import timezone
 
 from .models import QuizAttempt
 
@@ -30,3 +33,23 @@ def attempts_of(*, learner, quiz, limit: int = 5) -> list[QuizAttempt]:
         .only("pk", "submitted_at", "percent", "passed", "quiz_id")
         .order_by("-submitted_at")[:limit]
     )
+
+
+def cooldown_until(*, learner, quiz, now: datetime | None = None) -> datetime | None:
+    """When the learner may try the quiz again, if it asks them to wait now: after every
+    `cooldown_after_failures` failed attempts in a row (since their last pass, in any of the
+    quiz's languages), `cooldown_hours` from the last of them. None when they may try now."""
+    every = quiz.cooldown_after_failures
+    if not every or not learner.is_authenticated:
+        return None
+    attempts = QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key)
+    last_pass = attempts.filter(passed=True).order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+    failed = attempts.filter(passed=False)
+    if last_pass is not None:
+        failed = failed.filter(submitted_at__gt=last_pass)
+    fails = list(failed.order_by("-submitted_at").values_list("submitted_at", flat=True)[:every])
+    count = failed.count() if len(fails) == every else len(fails)
+    if not count or count % every:
+        return None
+    until = fails[0] + timedelta(hours=quiz.cooldown_hours)
+    return until if until > (now or timezone.now()) else None

@@ -10,8 +10,10 @@ from django.db import IntegrityError, transaction
 
 from progress import services as progress_services
 
+from .bank import draw
 from .grading import AnswerError, Grade, grade
 from .models import QuizAnswer, QuizAttempt, QuizPage
+from .selectors import cooldown_until
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +22,28 @@ class AttemptsUsedUp(Exception):
     """The learner has used every attempt this quiz allows."""
 
 
-def questions_of(quiz: QuizPage) -> list[dict]:
-    """The quiz's questions as raw data: what is graded and what an attempt keeps."""
-    return list(quiz.questions.raw_data)
+class CoolingDown(Exception):
+    """The learner failed the quiz too many times in a row and waits until `until`."""
+
+    def __init__(self, until: datetime):
+        self.until = until
+        super().__init__(f"wait until {until.isoformat()}")
 
 
-def grade_answers(*, quiz: QuizPage, answers: dict) -> Grade:
+def questions_of(quiz: QuizPage, *, key: str | None = None) -> list[dict]:
+    """The quiz's questions as raw data: what is graded and what an attempt keeps. With an
+    attempt's `key`, only the questions that attempt drew from the bank (`quizzes.bank`)."""
+    questions = list(quiz.questions.raw_data)
+    if key is None:
+        return questions
+    return draw(questions, key=key, count=quiz.questions_per_attempt)
+
+
+def grade_answers(*, quiz: QuizPage, key: str, answers: dict) -> Grade:
     """Grade without recording (visitors, pupils without consent). Answers come from
-    `grading.read_answers`; a missing or unknown question raises AnswerError."""
-    questions = questions_of(quiz)
+    `grading.read_answers` for the questions the attempt with `key` drew; a missing or unknown
+    question raises AnswerError."""
+    questions = questions_of(quiz, key=key)
     if set(answers) != {q["id"] for q in questions}:
         raise AnswerError(["The answers do not match this quiz's questions."])
     return grade(questions, answers)
@@ -40,16 +55,21 @@ def attempt_submit(
     quiz: QuizPage,
     submission_key: uuid.UUID,
     answers: dict,
+    layout: dict | None = None,
     started_at: datetime | None = None,
 ) -> tuple[QuizAttempt, bool]:
     """Grade `answers` on the server, record the attempt and its answers, and update the
     learner's progress on the quiz's step (complete once passed). Returns the attempt and
     whether it was created: a second submit of the same form (same `submission_key`), even at
-    the same moment, returns the first attempt and records nothing more."""
+    the same moment, returns the first attempt and records nothing more.
+
+    The questions graded are those the attempt drew (its key is `submission_key`); `layout`
+    (each question's items in the order shown) is kept for the review. Raises AttemptsUsedUp or
+    CoolingDown when the quiz's rules refuse another attempt."""
     if not learner.is_authenticated or not learner.may_store_learning_data:
         raise progress_services.ProgressNotRecorded("attempts are not stored for this learner")
-    questions = questions_of(quiz)
-    result = grade_answers(quiz=quiz, answers=answers)
+    questions = questions_of(quiz, key=submission_key.hex)
+    result = grade_answers(quiz=quiz, key=submission_key.hex, answers=answers)
     with transaction.atomic():
         # One learner's submissions queue up (PostgreSQL row lock; SQLite writes one at a time),
         # and consent withdrawn meanwhile is seen.
@@ -61,6 +81,9 @@ def attempt_submit(
             quiz.attempts_allowed
         ):
             raise AttemptsUsedUp
+        until = cooldown_until(learner=learner, quiz=quiz)
+        if until is not None:
+            raise CoolingDown(until)
         passed = result.percent >= quiz.pass_mark_percent
         try:
             with transaction.atomic():
@@ -76,6 +99,7 @@ def attempt_submit(
                     pass_mark_percent=quiz.pass_mark_percent,
                     answers=answers,
                     questions=questions,
+                    layout=layout or {},
                 )
         except IntegrityError:
             return QuizAttempt.objects.get(learner=learner, submission_key=submission_key), False

@@ -27,6 +27,7 @@ from h5p.models import H5PActivity, H5PResult
 from progress.models import StepRecord
 from progress.selectors import ContainerProgress, group_progress, many_steps_progress, steps_by_container
 from quizzes.models import QuizAnswer, QuizAttempt, QuizPage
+from quizzes.questions import prompt_of
 
 from .models import Classroom, ConsentEvent, CourseAssignment, Membership, MembershipRole, School
 
@@ -273,11 +274,6 @@ class ClassDashboard:
         return not self.rows or not self.columns or not self.with_consent
 
 
-def _question_text(block: dict) -> str:
-    value = block.get("value") or {}
-    return value.get("question") or value.get("statement") or ""
-
-
 def _cell(progress: ContainerProgress, stuck: bool, fails: int, due_on: date | None, today: date) -> Cell:
     if progress.is_complete:
         status = Status.DONE
@@ -331,7 +327,7 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
         quizzes = QuizPage.objects.filter(translation_key__in=quiz_keys).select_related("locale")  # 8
         for quiz in sorted(quizzes, key=lambda q: q.locale.language_code == language):
             for block in quiz.questions.raw_data:
-                questions[block["id"]] = _question_text(block)
+                questions[block["id"]] = prompt_of(block)
 
     last_activity = dict(
         StepRecord.objects.filter(learner_id__in=pupil_ids)

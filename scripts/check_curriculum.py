@@ -6,16 +6,28 @@
 Prints every problem with the file, lesson and block it is in, and each lesson's word count;
 exits 1 if anything must be fixed. For each quiz it also prints how predictable its keyed answers
 are: in how many single-choice and scenario items the keyed option is the longest one, and the
-place it stands at (1 = first).
+place it stands at (1 = first), and fails where it is the longest in more than 40 % of them or
+one place holds it in more than half (`quizzes.curriculum.predictability_problems`); and, for a
+quiz that draws from a bank, the bank's size, its scenarios and how many each attempt asks.
 """
 
+import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import django
 
-from courses.curriculum import CurriculumError, lesson_words, module_folders, read_curriculum
-from quizzes.curriculum import check_quizzes, keyed_answers
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elearning.settings.dev")
+django.setup()  # the question types (quizzes.questions) are Wagtail blocks too
+
+from courses.curriculum import CurriculumError, lesson_words, module_folders, read_curriculum  # noqa: E402
+from quizzes.curriculum import (  # noqa: E402
+    assessment_summary,
+    check_quizzes,
+    keyed_answers,
+    predictability_problems,
+)
 
 
 def main(argv: list[str]) -> int:
@@ -44,7 +56,20 @@ def main(argv: list[str]) -> int:
                 f"; keyed option the longest in {keyed['longest']} of {keyed['items']} choice items"
                 f" ({share} %); keyed places {places}"
             )
+        summary = assessment_summary(module)
+        if summary and summary["per_attempt"] < summary["bank"]:
+            quiz += (
+                f"; bank of {summary['bank']}, {summary['scenarios']} scenarios"
+                f" ({round(100 * summary['scenarios'] / summary['bank'])} %), {summary['per_attempt']} per attempt"
+            )
         print(f"{module.key}: {len(vi['lessons'])} lessons; words vi/en: {counts}{quiz}")
+    problems = [problem for module in modules for problem in predictability_problems(module)]
+    if problems:
+        print()
+        for problem in problems:
+            print(problem)
+        print(f"\n{len(problems)} quiz(zes) whose keyed answers can be guessed: fix them.")
+        return 1
     print(f"\nOK: {len(modules)} modules, {lessons} lessons in each language.")
     return 0
 

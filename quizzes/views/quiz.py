@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from courses import cache as content_cache
 from courses.models import LessonPage
@@ -21,8 +22,9 @@ from progress.services import ProgressNotRecorded
 
 from .. import selectors, services
 from ..grading import AnswerError, Grade, field_name, grade, read_answers
-from ..masking import CHOICE, CHOICE_KEYS, MATCH, ROW, STEP, Mask, RealIds, remask, unmask
-from ..review import review, shuffled
+from ..masking import Mask, RealIds, remask, unmask
+from ..questions import of as question_type
+from ..review import outcomes, review, shuffled
 
 TOKEN_SALT = "quizzes.form"
 TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open overnight still submits the next day
@@ -32,11 +34,13 @@ TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open overnight still submits the nex
 TOKEN_VERSION = 2
 
 
-def _token(quiz) -> str:
+def _token(quiz, key: str | None = None) -> str:
+    """A new form's token: a new attempt key, unless an unsent form's answers are shown again
+    (`key`: that form's, so that it keeps its questions, names and order)."""
     return signing.dumps(
         {
             "quiz": quiz.translation_key.hex,
-            "key": uuid.uuid4().hex,
+            "key": key or uuid.uuid4().hex,
             "started": timezone.now().isoformat(),
             "v": TOKEN_VERSION,
         },
@@ -83,53 +87,41 @@ def _read_token(quiz, value: str) -> dict:
 
 def _display(quiz, questions: list[dict], mask: Mask, posted=None) -> list[dict]:
     """Questions ready for this attempt's form (`mask`: its opaque names and orders, see
-    `quizzes.masking`), the picture of each, and what the learner already chose (after an
-    error: `posted`, in the same attempt's names)."""
+    `quizzes.masking`; each type draws its own part, `quizzes.questions`), the picture of each,
+    and what the learner already chose (after an error: `posted`, in the same attempt's names)."""
     image_ids = [q["value"].get("picture", {}).get("image") for q in questions]
     images = get_image_model().objects.in_bulk([i for i in image_ids if i])
     items = []
     for number, q in enumerate(questions, 1):
-        value, qid = q["value"], q["id"]
+        value, qid, kind = q["value"], q["id"], question_type(q["type"])
         picture = value.get("picture") or {}
-        item = {
-            "kind": q["type"],
-            "number": number,
-            "name": field_name(qid),
-            # What the form shows of the question, never its keyed answers or feedback.
-            "value": {key: value[key] for key in ("question", "situation", "statement") if key in value},
-            "image": images.get(picture.get("image")),
-            "alt": picture.get("alt", ""),
-            "chosen": posted.getlist(field_name(qid)) if posted else [],
-        }
-        if q["type"] in CHOICE_KEYS:
-            item["choices"] = [
-                {"name": mask.name(qid, CHOICE, c["id"]), "text": c["value"]["text"]}
-                for c in mask.order(value.get(CHOICE_KEYS[q["type"]]) or [], qid, CHOICE)
-            ]
-        if q["type"] == "ordering":
-            count = len(value["steps"])
-            item["steps"] = []
-            for s in mask.order(value["steps"], qid, STEP):
-                name = field_name(qid, mask.name(qid, STEP, s["id"]))
-                item["steps"].append(
-                    {"text": s["value"], "name": name, "chosen": posted.get(name, "") if posted else ""}
-                )
-            item["positions"] = [str(n) for n in range(1, count + 1)]
-        if q["type"] == "matching":
-            item["pairs"] = []
-            for p in value["pairs"]:
-                name = field_name(qid, mask.name(qid, ROW, p["id"]))
-                item["pairs"].append(
-                    {"text": p["value"]["item"], "name": name, "chosen": posted.get(name, "") if posted else ""}
-                )
-            item["matches"] = [
-                {"name": mask.name(qid, MATCH, p["id"]), "text": p["value"]["match"]}
-                for p in mask.order(value["pairs"], qid, MATCH)
-            ]
-        items.append(item)
+        items.append(
+            {
+                "kind": kind.name,
+                "template": kind.template,
+                "number": number,
+                "name": field_name(qid),
+                # What the form shows of the question, never its keyed answers or feedback.
+                "value": {key: value[key] for key in ("question", "situation", "statement") if key in value},
+                "image": images.get(picture.get("image")),
+                "alt": picture.get("alt", ""),
+                "chosen": posted.getlist(field_name(qid)) if posted else [],
+                **kind.display(qid, value, mask, posted),
+            }
+        )
     if quiz.shuffle_questions:
         items = shuffled(items, quiz.translation_key.hex)
     return items
+
+
+def _layout(questions: list[dict], mask: Mask) -> dict:
+    """Each question's items in the order the attempt's form showed them."""
+    layout = {}
+    for q in questions:
+        order = question_type(q["type"]).layout(q["id"], q["value"], mask)
+        if order:
+            layout[q["id"]] = order
+    return layout
 
 
 def _page_context(request, quiz, course) -> dict:
@@ -170,21 +162,29 @@ def take_quiz(request, quiz):
     denied = course.check_access(request)
     if denied:
         return denied
-    questions = services.questions_of(quiz)
+    bank = services.questions_of(quiz)
     context = _quiz_context(request, quiz, course)
     if request.method == "POST":
         sent_token = request.POST.get("token", "")
         try:
             token = _read_token(quiz, sent_token)
         except StaleForm as error:
-            fresh = _token(quiz)
+            # Shown again under a new token with the same key: the same questions, names and order.
+            fresh = _token(quiz, key=error.key)
+            key = _key_of(fresh)
             sent_under = Mask(error.key) if error.key is not None else RealIds()
-            kept = remask(questions, request.POST, sent_under, Mask(_key_of(fresh)))
+            questions = services.questions_of(quiz, key=key)
+            kept = remask(questions, request.POST, sent_under, Mask(key))
             return _form_error(request, quiz, questions, context, error, fresh, kept)
         except AnswerError as error:  # not this quiz's form: nothing of it can be read
-            return _form_error(request, quiz, questions, context, error, _token(quiz), None)
+            fresh = _token(quiz)
+            questions = services.questions_of(quiz, key=_key_of(fresh))
+            return _form_error(request, quiz, questions, context, error, fresh, None)
+        key = token["key"]
+        questions = services.questions_of(quiz, key=key)
+        mask = Mask(key)
         try:
-            answers = read_answers(questions, unmask(questions, request.POST, Mask(token["key"])))
+            answers = read_answers(questions, unmask(questions, request.POST, mask))
         except AnswerError as error:
             return _form_error(request, quiz, questions, context, error, sent_token, request.POST)
         if context["saves"]:
@@ -192,36 +192,74 @@ def take_quiz(request, quiz):
                 attempt, _created = services.attempt_submit(
                     learner=request.user,
                     quiz=quiz,
-                    submission_key=uuid.UUID(token["key"]),
+                    submission_key=uuid.UUID(key),
                     answers=answers,
+                    layout=_layout(questions, mask),
                     started_at=datetime.fromisoformat(token["started"]),
                 )
             except services.AttemptsUsedUp:
                 messages.error(request, _("You have used every attempt this quiz allows."))
                 return redirect(course.url)
+            except services.CoolingDown as wait:
+                messages.error(request, _wait_message(quiz, wait.until))
+                return redirect(context["quiz_url"])
             except ProgressNotRecorded:
                 pass
             else:
                 return redirect(_result_url(context["quiz_url"], quiz, attempt))
         # Not recorded: show the result straight away; nothing is kept.
         result = grade(questions, answers)
-        context.update(_result_context(quiz, questions, answers, result, quiz.pass_mark_percent))
+        context.update(_result_context(request, quiz, course, questions, answers, result, quiz.pass_mark_percent))
+        context.update(review=review(questions, answers, result, _layout(questions, mask)) if context["review"] else [])
         return TemplateResponse(request, "quizzes/quiz_result.html", context)
 
-    # Each attempt's form is its own (opaque names, its own order: quizzes.masking), so it is
-    # drawn for every reader, never kept as a shared fragment.
+    context.update(_rules(quiz, bank, course))
+    context["attempts"] = [
+        (attempt, _result_url(context["quiz_url"], quiz, attempt))
+        for attempt in selectors.attempts_of(learner=request.user, quiz=quiz)
+    ]
+    until = selectors.cooldown_until(learner=request.user, quiz=quiz) if context["saves"] else None
+    if until is not None:
+        context["wait_message"] = _wait_message(quiz, until)
+        return TemplateResponse(request, "quizzes/quiz_page.html", context)
+    # Each attempt's form is its own (its questions drawn from the bank, opaque names, its own
+    # order: quizzes.bank, quizzes.masking), so it is drawn for every reader, never kept as a
+    # shared fragment.
     token = _token(quiz)
+    questions = services.questions_of(quiz, key=_key_of(token))
     context.update(
         questions=_display(quiz, questions, Mask(_key_of(token))),
         question_count=len(questions),
         token=token,
         content_version=content_cache.version(request),
     )
-    context["attempts"] = [
-        (attempt, _result_url(context["quiz_url"], quiz, attempt))
-        for attempt in selectors.attempts_of(learner=request.user, quiz=quiz)
-    ]
     return TemplateResponse(request, "quizzes/quiz_page.html", context)
+
+
+def _rules(quiz, bank: list[dict], course) -> dict:
+    """What the page says of the quiz's rules, from its settings, so that it is always exact."""
+    per_attempt = quiz.questions_per_attempt
+    return {
+        "rules": {
+            "asked": per_attempt if 0 < per_attempt < len(bank) else len(bank),
+            "bank": len(bank),
+            "pass_mark": quiz.pass_mark_percent,
+            "attempts_allowed": quiz.attempts_allowed,
+            "wait_after": quiz.cooldown_after_failures,
+            "wait_hours": quiz.cooldown_hours,
+            "keeps_answers": course.issues_certificate,
+        }
+    }
+
+
+def _wait_message(quiz, until) -> str:
+    return _(
+        "You have not passed %(count)s times in a row. Read the lessons again; you can take the quiz again "
+        "from %(time)s."
+    ) % {
+        "count": quiz.cooldown_after_failures,
+        "time": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
+    }
 
 
 def _result_url(quiz_url: str, quiz, attempt) -> str:
@@ -238,16 +276,46 @@ def _form_error(request, quiz, questions, context, error: AnswerError, token: st
         token=token,
         content_version=content_cache.version(request),
     )
+    context.update(_rules(quiz, services.questions_of(quiz), context["course"]))
     return TemplateResponse(request, "quizzes/quiz_page.html", context, status=400)
 
 
-def _result_context(quiz, questions, answers, result: Grade, pass_mark: int) -> dict:
-    return {
+def _outcome_rows(outline, questions, result, pass_mark: int) -> list[dict]:
+    """The score per learning outcome, each named by the lesson that teaches it (in the reader's
+    language, from the course's cached outline) with a link back to it when below the pass mark."""
+    scores = outcomes(questions, result)
+    ids = [score.lesson_id for score in scores if score.lesson_id]
+    keys = {pk: str(key) for pk, key in Page.objects.filter(pk__in=ids).values_list("pk", "translation_key")}
+    steps = {step.translation_key: step for step in outline.steps}
+    rows = []
+    for score in scores:
+        step = steps.get(keys.get(score.lesson_id))
+        rows.append(
+            {
+                "title": step.title if step else _("Other questions"),
+                "url": step.url if step else "",
+                "questions": score.questions,
+                "percent": score.percent,
+                "revisit": score.percent < pass_mark,
+            }
+        )
+    return rows
+
+
+def _result_context(request, quiz, course, questions, answers, result: Grade, pass_mark: int) -> dict:
+    """A quiz that leads to a certificate never shows its keyed answers: only the score per
+    learning outcome and the lessons to revisit. Other quizzes review every question."""
+    keeps = course.issues_certificate
+    context = {
         "result": result,
         "passed": result.percent >= pass_mark,
         "pass_mark": pass_mark,
-        "review": review(questions, answers, result),
+        "keeps_answers": keeps,
+        "review": not keeps,
     }
+    if keeps:
+        context["outcomes"] = _outcome_rows(course.outline(request), questions, result, pass_mark)
+    return context
 
 
 def attempt_result(request, quiz, attempt_id: int):
@@ -259,6 +327,10 @@ def attempt_result(request, quiz, attempt_id: int):
     # Graded again from the attempt's own snapshot: the same score, whatever became of the quiz.
     result = grade(attempt.questions, attempt.answers)
     context = _page_context(request, quiz, course)
-    context.update(_result_context(quiz, attempt.questions, attempt.answers, result, attempt.pass_mark_percent))
+    context.update(
+        _result_context(request, quiz, course, attempt.questions, attempt.answers, result, attempt.pass_mark_percent)
+    )
+    if context["review"]:
+        context["review"] = review(attempt.questions, attempt.answers, result, attempt.layout)
     context["attempt"] = attempt
     return TemplateResponse(request, "quizzes/quiz_result.html", context)

@@ -47,7 +47,11 @@ def form(quiz, data: dict) -> dict:
     form names them: each attempt's form has opaque names of its own (quizzes.masking)."""
     from django.core import signing
 
-    from quizzes.masking import CHOICE, CHOICE_KEYS, MATCH, ROW, STEP, Mask
+    from quizzes.masking import CHOICE, MATCH, ROW, STEP, Mask
+    from quizzes.questions import TYPES
+    from quizzes.questions.base import ChoiceQuestion
+
+    CHOICE_KEYS = {name: t.items_key for name, t in TYPES.items() if isinstance(t, ChoiceQuestion)}
 
     mask = Mask(signing.loads(data["token"], salt="quizzes.form")["key"])
     out, used = {}, set()

@@ -10,9 +10,12 @@ from django.template.loader import render_to_string
 
 from courses.curriculum import read_curriculum
 from quizzes.demo import quiz_page
-from quizzes.masking import CHOICE, CHOICE_KEYS, MATCH, ROW, STEP, Mask
+from quizzes.masking import CHOICE, MATCH, ROW, STEP, Mask
+from quizzes.questions import TYPES
+from quizzes.questions.base import ChoiceQuestion
 from quizzes.views.quiz import _display
 
+CHOICE_KEYS = {name: t.items_key for name, t in TYPES.items() if isinstance(t, ChoiceQuestion)}
 MODULES = [module for module in read_curriculum() if module.data["vi"].get("quiz")]
 
 
