@@ -5,7 +5,8 @@
                                          screens it shows into locale/<lang>/LC_MESSAGES/django.po,
                                          keeping every existing translation
     python scripts/catalogs.py check     fail if a string is missing from the Vietnamese catalog,
-                                         untranslated, fuzzy, or has placeholders that differ
+                                         untranslated, fuzzy, has placeholders that differ, or
+                                         uses a term locale/GLOSSARY.md says not to use
 
 Compiling is Babel's own job: `pybabel compile --domain django --directory locale` (make setup).
 
@@ -23,6 +24,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file, extract_python
 from babel.messages.pofile import read_po, write_po
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path, as the tests do
+from glossary import offences, read_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "locale"
@@ -151,6 +155,7 @@ def update() -> None:
 def problems(language: str = "vi") -> list[str]:
     """Everything wrong with a catalog that must be complete, one readable line each."""
     catalog = read_catalog(language)
+    glossary = read_glossary()
     found = []
     known = {(message.id if isinstance(message.id, str) else message.id[0], message.context) for message in catalog}
     for message in extract():
@@ -169,6 +174,12 @@ def problems(language: str = "vi") -> list[str]:
             found.append(f"fuzzy in {language}: {message.id!r}")
         for error in message.check(catalog):
             found.append(f"placeholders differ in {language}: {message.id!r}: {error}")
+        if language == "vi":
+            for avoid, term in offences(" ".join(s for s in strings if s), glossary):
+                found.append(
+                    f"glossary in {language}: {message.id!r} says {avoid!r}; "
+                    f"for {term.concept!r} use {' / '.join(term.use)!r} (locale/GLOSSARY.md)"
+                )
     return found
 
 
