@@ -139,6 +139,42 @@ class DiscussionBlock(blocks.StructBlock):
         description = _("A question to talk about together in class, with notes for the teacher.")
 
 
+class AppStepsBlock(blocks.StructBlock):
+    app = blocks.CharBlock(label=_("app"), max_length=60)
+    block = blocks.TextBlock(label=_("to block someone"))
+    report = blocks.TextBlock(label=_("to report a message, a post or an account"))
+    privacy = blocks.TextBlock(label=_("privacy settings"), required=False)
+
+
+class AppGuideBlock(blocks.StructBlock):
+    """Where the block, report and privacy buttons are in the apps learners use. Apps move their
+    buttons: the box says when it was last reviewed, and says so plainly once that is a year ago."""
+
+    checked_on = blocks.DateBlock(
+        label=_("reviewed on"),
+        help_text=_("When these steps were last checked against the apps. Check them on a phone every year."),
+    )
+    apps = blocks.ListBlock(AppStepsBlock(), label=_("apps"), min_num=1, max_num=8)
+
+    class Meta:
+        icon = "mobile-alt"
+        label = _("Where the buttons are")
+        template = "courses/blocks/app_guide.html"
+        description = _(
+            "Where to block, report and set privacy in the apps learners use, with the date it was checked."
+        )
+
+    def get_context(self, value, parent_context=None):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        context = super().get_context(value, parent_context=parent_context)
+        checked = value.get("checked_on")
+        context["out_of_date"] = bool(checked and timezone.localdate() - checked > timedelta(days=365))
+        return context
+
+
 class H5PActivityBlock(blocks.StructBlock):
     """An uploaded H5P activity, played inside the lesson. The lesson uses it only through
     `courses.activities.EmbeddedActivity`; the model is named once, as the chooser's target."""
@@ -188,4 +224,5 @@ class LessonStreamBlock(blocks.StreamBlock):
     scenario = ScenarioBlock()
     helpline = HelplineCardBlock()
     discussion = DiscussionBlock()
+    app_guide = AppGuideBlock()
     h5p_activity = H5PActivityBlock()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -40,6 +41,7 @@ BLOCK_TYPES = {
     "scenario",
     "helpline",
     "discussion",
+    "app_guide",
 }
 # Lessons for everyone but the youngest pupils carry real reading (the issue asks 300 words).
 MIN_WORDS = 300
@@ -159,6 +161,10 @@ def _block_shape(block: dict) -> tuple:
         return (kind, (value or {}).get("file"))
     if kind == "discussion":
         return (kind, bool((value or {}).get("guidance")))
+    if kind == "app_guide":
+        value = value if isinstance(value, dict) else {}
+        apps = tuple((a.get("app"), bool(a.get("privacy"))) for a in value.get("apps") or [] if isinstance(a, dict))
+        return (kind, str(value.get("checked_on")), apps)
     return (kind,)
 
 
@@ -222,6 +228,16 @@ def _check_block(block, where: str, problems: list[str]) -> None:
         problems.append(f"{where}: a video needs `url` and `transcript`.")
     if kind == "discussion" and not (isinstance(value, dict) and str(value.get("prompt") or "").strip()):
         problems.append(f"{where}: `discussion` needs a `prompt`.")
+    if kind == "app_guide":
+        value = value if isinstance(value, dict) else {}
+        if not isinstance(value.get("checked_on"), date):
+            problems.append(f"{where}: `app_guide` needs `checked_on: YYYY-MM-DD`, the day the steps were checked.")
+        apps = value.get("apps") or []
+        if not apps:
+            problems.append(f"{where}: `app_guide` lists `apps`, each with `app`, `block` and `report`.")
+        for number, app in enumerate(apps, 1):
+            if not (isinstance(app, dict) and all(str(app.get(k) or "").strip() for k in ("app", "block", "report"))):
+                problems.append(f"{where}, app {number}: each app needs `app`, `block` and `report`.")
     if kind == "scenario":
         value = value if isinstance(value, dict) else {}
         choices = value.get("choices") or []
@@ -368,3 +384,90 @@ def read_curriculum(folders: list[Path] | None = None) -> list[Module]:
     if problems:
         raise CurriculumError(problems)
     return modules
+
+
+# -- facts, wording and reading level (issue 17: checked by scripts/check_curriculum.py) -------
+
+HELPLINE_NAME = {"vi": "Tổng đài điện thoại quốc gia bảo vệ trẻ em 111", "en": "National Child Protection Hotline 111"}
+# Claims about 111 that none of the background documents makes: free of charge, open all hours.
+_UNSOURCED = {
+    "vi": r"miễn phí|24/7|24 giờ|cả ngày lẫn đêm|ngày và đêm|suốt ngày đêm|ngày đêm|bất kể giờ nào",
+    "en": r"\bfree\b|24/7|24 hours|day and night|day or night|around the clock|any time of (?:the )?day",
+}
+MAX_SENTENCE_SYLLABLES = {"9-11": 24}
+APP_GUIDE_TOPICS = {"reporting", "privacy"}
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def _unsourced_claims(text: str, language: str) -> list[str]:
+    claim = _UNSOURCED[language]
+    near = re.compile(rf"111[^.!?\n]{{0,80}}(?:{claim})|(?:{claim})[^.!?\n]{{0,80}}111", re.IGNORECASE)
+    return [match.group(0) for match in near.finditer(text)]
+
+
+def _sentences(text: str) -> list[str]:
+    out = []
+    for line in _SENTENCE.split(text):
+        line = re.sub(r"^\s*-\s+", "", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def content_problems(module: Module, glossary=None) -> list[str]:
+    """Facts, wording and reading level of a module's lessons and quiz, as sentences that say
+    what to fix: a lesson with numbers, phone services or legal references and no `sources`;
+    111 said to be free or open all hours (no source says so); the helpline never named by its
+    official name; sentences too long for 9-11-year-olds; no "where the buttons are" box in a
+    reporting, privacy or caregiver module; a term the glossary says not to use."""
+    problems = []
+    vi = module.data["vi"]
+    for language in LANGUAGES:
+        data = module.data[language]
+        where = f"{module.key}/{language}.yaml"
+        everything = " ".join(_strings([data.get("summary"), data.get("lessons"), data.get("quiz")]))
+        for claim in _unsourced_claims(everything, language):
+            problems.append(
+                f"{where}: “{claim}”: no source says 111 is free or open all hours; say what it is for instead."
+            )
+        if HELPLINE_NAME[language].lower() not in everything.lower():
+            problems.append(f"{where}: name the helpline once by its official name, “{HELPLINE_NAME[language]}”.")
+    for number, lesson in enumerate(vi.get("lessons") or [], 1):
+        where = f"{module.key}/vi.yaml, lesson {number}"
+        text = " ".join(_strings([lesson.get("title"), lesson.get("summary"), lesson.get("body")]))
+        sources = lesson.get("sources")
+        if re.search(r"\d", text) and not (
+            isinstance(sources, list) and sources and all(isinstance(s, str) and s.strip() for s in sources)
+        ):
+            problems.append(
+                f"{where}: it has numbers, phone services or legal references but no `sources:` (the background "
+                "document and line, or an official public source by name and date)."
+            )
+        limit = MAX_SENTENCE_SYLLABLES.get(vi.get("age_band") or "")
+        if limit:
+            for sentence in _sentences(" ".join(_strings(lesson.get("body") or []))):
+                if len(sentence.split()) > limit:
+                    problems.append(
+                        f"{where}: a sentence of {len(sentence.split())} syllables (at most {limit} for this age): "
+                        f"“{sentence[:80]}…”"
+                    )
+    needs_guide = vi.get("audience") == "caregiver" or (
+        vi.get("audience") == "pupil" and APP_GUIDE_TOPICS & set(vi.get("topics") or [])
+    )
+    kinds = {block_parts(b)[0] for lesson in vi.get("lessons") or [] for b in lesson.get("body") or [] if b}
+    if needs_guide and "app_guide" not in kinds:
+        problems.append(f"{module.key}: a reporting, privacy or caregiver module has a dated `app_guide` box.")
+    if glossary:
+        from itertools import chain
+
+        texts = chain(
+            _strings([vi.get("title"), vi.get("summary"), vi.get("objectives")]),
+            _strings([vi.get("lessons"), vi.get("quiz")]),
+        )
+        for text in texts:
+            for avoid, term in glossary(text):
+                problems.append(
+                    f"{module.key}/vi.yaml: “{avoid}” for {term.concept}; use “{' / '.join(term.use)}” "
+                    f"(locale/GLOSSARY.md): “{text[:60]}…”"
+                )
+    return problems

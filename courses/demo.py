@@ -119,6 +119,23 @@ def _block(kind: str, value, block_id: str) -> dict:
         value = {"message": value or ""}
     elif kind == "discussion":
         value = {"prompt": value["prompt"], "guidance": value.get("guidance") or ""}
+    elif kind == "app_guide":
+        value = {
+            "checked_on": value["checked_on"].isoformat(),
+            "apps": [
+                {
+                    "type": "item",
+                    "id": _id(block_id, i),
+                    "value": {
+                        "app": app["app"],
+                        "block": app["block"].strip(),
+                        "report": app["report"].strip(),
+                        "privacy": (app.get("privacy") or "").strip(),
+                    },
+                }
+                for i, app in enumerate(value["apps"])
+            ],
+        }
     return {"type": kind, "value": value, "id": block_id}
 
 

@@ -22,7 +22,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -467,6 +467,8 @@ class LessonPage(CachedPageMixin, ProgressStep, Page):
             # A step that is not live (a preview) is never complete, as in the course's progress.
             completed=position is not None and progress_selectors.step_is_complete(learner=request.user, page=self),
             for_children=course.audience == Audience.PUPIL,
+            # Pupils sign in with their class code, not the adults' e-mail form.
+            pupil_login_url=resolve_url(settings.PUPIL_LOGIN_URL),
             quick_exit_url=settings.QUICK_EXIT_URL,
             cache_fragments=not getattr(request, "is_preview", False),
         )

@@ -21,7 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elearning.settings.dev")
 django.setup()  # the question types (quizzes.questions) are Wagtail blocks too
 
-from courses.curriculum import CurriculumError, lesson_words, module_folders, read_curriculum  # noqa: E402
+from glossary import offences, read_glossary  # noqa: E402
+
+from courses.curriculum import (  # noqa: E402
+    CurriculumError,
+    content_problems,
+    lesson_words,
+    module_folders,
+    read_curriculum,
+)
 from quizzes.curriculum import (  # noqa: E402
     assessment_summary,
     check_quizzes,
@@ -63,12 +71,16 @@ def main(argv: list[str]) -> int:
                 f" ({round(100 * summary['scenarios'] / summary['bank'])} %), {summary['per_attempt']} per attempt"
             )
         print(f"{module.key}: {len(vi['lessons'])} lessons; words vi/en: {counts}{quiz}")
+    terms = read_glossary()
     problems = [problem for module in modules for problem in predictability_problems(module)]
+    problems += [
+        problem for module in modules for problem in content_problems(module, lambda text: offences(text, terms))
+    ]
     if problems:
         print()
         for problem in problems:
             print(problem)
-        print(f"\n{len(problems)} quiz(zes) whose keyed answers can be guessed: fix them.")
+        print(f"\n{len(problems)} problem(s) of facts, wording or predictable answers: fix them.")
         return 1
     print(f"\nOK: {len(modules)} modules, {lessons} lessons in each language.")
     return 0
