@@ -33,7 +33,7 @@ TEMPLATES = {
     "vi": {
         "name": "Mặc định",
         "title": "Giấy chứng nhận",
-        "text": "đã hoàn thành khóa tập huấn ({hours} giờ học) và đạt bài đánh giá cuối khóa vào {date}:",
+        "text": "đã hoàn thành khóa tập huấn ({hours} giờ học) và đạt bài kiểm tra cuối khóa vào {date}:",
         "signatory_name": "Ban điều phối chương trình (demo)",
         "signatory_title": "Chương trình An toàn trên mạng",
     },
@@ -90,8 +90,10 @@ def load_trainee() -> str:
         with transaction.atomic():
             for page in steps:
                 if isinstance(page, QuizPage):
-                    answers = simulated_answers(questions_of(page), rng=random.Random(11), skill=1.0)
-                    attempt_submit(learner=trainee, quiz=page, submission_key=uuid.uuid4(), answers=answers)
+                    key = uuid.uuid4()
+                    questions = questions_of(page, key=key.hex)  # the questions this attempt draws
+                    answers = simulated_answers(questions, rng=random.Random(11), skill=1.0)
+                    attempt_submit(learner=trainee, quiz=page, submission_key=key, answers=answers)
                 elif page.pk != last_lesson.pk:
                     step_complete(learner=trainee, page=page)
             # Started three hours ago, past the course's minimum time.
@@ -112,8 +114,10 @@ def load_certificate() -> Certificate | None:
     with transaction.atomic():
         for page in step_pages(course).specific():
             if isinstance(page, QuizPage):
-                answers = simulated_answers(questions_of(page), rng=random.Random(7), skill=1.0)
-                attempt_submit(learner=holder, quiz=page, submission_key=uuid.uuid4(), answers=answers)
+                key = uuid.uuid4()
+                questions = questions_of(page, key=key.hex)  # the questions this attempt draws
+                answers = simulated_answers(questions, rng=random.Random(7), skill=1.0)
+                attempt_submit(learner=holder, quiz=page, submission_key=key, answers=answers)
             else:
                 step_complete(learner=holder, page=page)
         # Simulated history: the course was started three hours ago, past its minimum time.

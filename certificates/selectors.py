@@ -11,7 +11,7 @@ from django.http import Http404
 from courses.models import CoursePage
 from progress.models import StepRecord
 from progress.selectors import container_progress
-from quizzes.models import QuizAttempt, QuizPage
+from quizzes.models import Phase, QuizAttempt, QuizPage
 
 from .models import Certificate, CertificateTemplate, normalise_code
 
@@ -55,7 +55,9 @@ def completion_of(*, learner, course: CoursePage) -> Completion:
     ready_at = None
     if learner.is_authenticated and keys:
         passed = set(
-            QuizAttempt.objects.filter(learner=learner, passed=True, quiz__translation_key__in=quiz_keys)
+            QuizAttempt.objects.filter(
+                learner=learner, passed=True, phase=Phase.QUIZ, quiz__translation_key__in=quiz_keys
+            )
             .values_list("quiz__translation_key", flat=True)
             .distinct()
         )

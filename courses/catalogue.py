@@ -19,6 +19,7 @@ from wagtail.models import Page
 from progress import selectors as progress_selectors
 
 from . import cache as content_cache
+from .folding import fold
 from .models import AgeBand, Audience, CourseIndexPage, CoursePage, LessonPage, Topic, TopicCode
 from .pages import request_key
 
@@ -40,6 +41,14 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class LessonHit:
+    title: str
+    url: str
+    summary: str
+    course_title: str = ""
+
+
+@dataclass(frozen=True)
 class CourseCard:
     """A course as the catalogue shows it (in the language the listing was built in)."""
 
@@ -53,13 +62,7 @@ class CourseCard:
     topics: tuple[str, ...]
     cover: Cover | None
     steps: tuple[str, ...]  # the live steps' translation keys, as text: enough for progress
-
-
-@dataclass(frozen=True)
-class LessonHit:
-    title: str
-    url: str
-    summary: str
+    matches: tuple[LessonHit, ...] = ()  # in a search: the course's lessons that matched
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,9 @@ def build_listing(index: Page, request, filters: dict) -> Listing:
     query = filters.get("q", "").strip()
     lessons: list[LessonPage] = []
     if query:
+        # Folded (no diacritics) against each page's folded text: "tong tien" finds "tống tiền",
+        # and "tống tiền" finds it too (courses.folding).
+        query = fold(query)
         matching_courses = {page.pk for page in CoursePage.objects.child_of(index).live().search(query, operator="and")}
         listed = {course.path for course in courses}
         lessons = [
@@ -141,6 +147,19 @@ def build_listing(index: Page, request, filters: dict) -> Listing:
         courses = courses.filter(pk__in=matching_courses)
 
     courses = list(courses.distinct())
+    titles = {course.path: course.title for course in courses}
+    hits = [
+        (
+            LessonHit(
+                title=lesson.title,
+                url=lesson.get_url(request=request) or "",
+                summary=lesson.summary,
+                course_title=titles.get(lesson.path[: -Page.steplen], ""),
+            ),
+            lesson.path[: -Page.steplen],
+        )
+        for lesson in lessons
+    ]
     _step_list, steps = progress_selectors.steps_by_container(courses)
     cards = tuple(
         CourseCard(
@@ -154,14 +173,11 @@ def build_listing(index: Page, request, filters: dict) -> Listing:
             topics=tuple(str(topic) for topic in course.topics.all()),
             cover=_cover(course.cover_image),
             steps=tuple(str(step.translation_key) for step in steps[course.path]),
+            matches=tuple(hit for hit, path in hits if path == course.path),
         )
         for course in courses
     )
-    hits = tuple(
-        LessonHit(title=lesson.title, url=lesson.get_url(request=request) or "", summary=lesson.summary)
-        for lesson in lessons
-    )
-    return Listing(cards=cards, lessons=hits)
+    return Listing(cards=cards, lessons=tuple(hit for hit, _path in hits))
 
 
 def catalogue_context(index: Page, request) -> dict:

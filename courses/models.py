@@ -26,7 +26,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
@@ -38,6 +38,7 @@ from progress.steps import ProgressStep
 
 from . import cache as content_cache
 from .blocks import LessonStreamBlock
+from .folding import fold
 from .outline import CourseOutline, build_outline
 from .pages import CachedPageMixin, request_key
 
@@ -126,6 +127,11 @@ class CourseIndexPage(CachedPageMixin, Page):
         return context
 
 
+#: Wagtail hook: `fn(course, request, progress) -> dict | None`, a notice for the course page with
+#: `title`, `text`, `url` and `label` (a link).
+COURSE_NOTICES_HOOK = "course_page_notices"
+
+
 class CoursePage(CachedPageMixin, Page):
     """A module for pupils of one age band, or a course for caregivers, teachers or frontline
     workers; its children are its steps, in order."""
@@ -195,6 +201,7 @@ class CoursePage(CachedPageMixin, Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("objectives"),
+        index.SearchField("folded_text"),
         index.FilterField("audience"),
         index.FilterField("age_band"),
         index.FilterField("locale_id"),
@@ -224,6 +231,11 @@ class CoursePage(CachedPageMixin, Page):
             errors["issues_certificate"] = _("Certificates are for adult courses; untick this for a children's course.")
         if errors:
             raise ValidationError(errors)
+
+    def folded_text(self) -> str:
+        """Title, summary and objectives without diacritics, for searches typed without them."""
+        objectives = self.objectives.stream_block.get_searchable_content(self.objectives)
+        return fold(" ".join([self.title, self.summary, *objectives]))
 
     @property
     def needs_adult_account(self) -> bool:
@@ -263,6 +275,14 @@ class CoursePage(CachedPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = progress_selectors.steps_progress(learner=request.user, steps=self.outline(request).steps)
         context["cache_fragments"] = not getattr(request, "is_preview", False)
+        context["pupil_login_url"] = resolve_url(settings.PUPIL_LOGIN_URL)
+        # What the apps above offer on a course page (the check before the lessons, from
+        # `quizzes`), through a Wagtail hook rather than by naming them.
+        context["course_notices"] = [
+            notice
+            for notice in (fn(self, request, context["progress"]) for fn in hooks.get_hooks(COURSE_NOTICES_HOOK))
+            if notice
+        ]
         return context
 
 
@@ -326,6 +346,7 @@ class LessonPage(CachedPageMixin, ProgressStep, Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        index.SearchField("folded_text"),
         index.FilterField("locale_id"),
     ]
 
@@ -450,6 +471,11 @@ class LessonPage(CachedPageMixin, ProgressStep, Page):
             )
         following = progress.next_step
         return redirect(following.url if following else course.url)
+
+    def folded_text(self) -> str:
+        """Title, summary and body without diacritics, for searches typed without them."""
+        body = self.body.stream_block.get_searchable_content(self.body)
+        return fold(" ".join([self.title, self.summary, *body]))
 
     def get_context(self, request, *args, course=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)

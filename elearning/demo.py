@@ -13,7 +13,7 @@ HOME = {
         "slug": "trang-chu",
         "intro": (
             "<p>Những bài học ngắn giúp trẻ em biết giữ an toàn khi dùng Internet, "
-            "và giúp thầy cô, cha mẹ, người chăm sóc và cán bộ xã hội đồng hành cùng các em.</p>"
+            "và giúp thầy cô, cha mẹ, người chăm sóc và người làm công tác bảo vệ trẻ em đồng hành cùng các em.</p>"
         ),
     },
     "en": {

@@ -1,11 +1,14 @@
 """The helpline text a new site starts with. Editors change it under Settings > Child helpline;
-these are only the defaults of a fresh row, so the help page is never empty."""
+these are only the defaults of a fresh row, so the help page is never empty.
 
-NAME_VI = "Tổng đài quốc gia bảo vệ trẻ em"
+None of our sources says the call is free or that it answers at every hour: the defaults say what
+the helpline is for, and editors add its hours only from an official source."""
+
+NAME_VI = "Tổng đài điện thoại quốc gia bảo vệ trẻ em"
 NAME_EN = "National Child Protection Hotline"
 
-AVAILABILITY_VI = "Miễn phí, 24 giờ mỗi ngày, 7 ngày mỗi tuần"
-AVAILABILITY_EN = "Free of charge, 24 hours a day, 7 days a week"
+AVAILABILITY_VI = "Gọi để được tư vấn, hỗ trợ."
+AVAILABILITY_EN = "Call for advice and support."
 
 WHAT_HAPPENS_VI = (
     "<p>Một người lớn được đào tạo để lắng nghe trẻ em sẽ nghe máy. "
@@ -16,7 +19,6 @@ WHAT_HAPPENS_VI = (
     "Chuyện xấu xảy ra không bao giờ là lỗi của em.</li>"
     "<li>Họ cùng em nghĩ xem bước tiếp theo là gì. Khi cần, họ báo cho những người có trách nhiệm "
     "bảo vệ trẻ em ở nơi em sống để đến giúp em.</li>"
-    "<li>Cuộc gọi không mất tiền.</li>"
     "</ul>"
 )
 WHAT_HAPPENS_EN = (
@@ -28,7 +30,6 @@ WHAT_HAPPENS_EN = (
     "When something bad happens, it is never your fault.</li>"
     "<li>Together you work out what to do next. When needed, they tell the people responsible "
     "for protecting children where you live, so that someone comes to help you.</li>"
-    "<li>The call costs nothing.</li>"
     "</ul>"
 )
 

@@ -14,7 +14,7 @@ from courses.curriculum import Module, block_parts, read_curriculum
 from courses.demo import _id, curriculum_image, translate_page
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 
-from .curriculum import check_quizzes
+from .curriculum import assessment_summary, check_quizzes
 from .models import QuizPage
 from .questions import of as question_type
 
@@ -59,6 +59,8 @@ def quiz_page(module: Module, language: str, course: CoursePage | None = None) -
         questions_per_attempt=shared.get("questions_per_attempt") or 0,
         cooldown_after_failures=shared.get("cooldown_after_failures") or 0,
         cooldown_hours=shared.get("cooldown_hours") or 24,
+        # Pupil modules offer the check before the lessons unless their file says otherwise.
+        offers_precheck=shared.get("offers_precheck", module.data["vi"]["audience"] == "pupil"),
         questions=questions,
     )
 
@@ -89,6 +91,17 @@ def load_quizzes(home: Page, folders: list[Path] | None = None) -> QuizLoadResul
             translate_page(quiz, en, quiz_page(module, "en", course.get_translation(en)))
             result.translations += 1
     return result
+
+
+def assessments(folders: list[Path] | None = None) -> list[dict]:
+    """The bank size, scenario count and questions per attempt of each module quiz that draws
+    from a bank (the frontline final assessment), for `load_demo` to print."""
+    out = []
+    for module in read_curriculum(folders):
+        summary = assessment_summary(module)
+        if summary and summary["per_attempt"] < summary["bank"]:
+            out.append({"module": module.key, **summary})
+    return out
 
 
 def simulated_answers(questions: list[dict], *, rng, skill: float) -> dict:

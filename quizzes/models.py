@@ -62,6 +62,14 @@ class QuizPage(CachedPageMixin, RoutablePageMixin, ProgressStep, Page):
     cooldown_hours = models.PositiveSmallIntegerField(
         _("hours to wait"), default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 14)]
     )
+    offers_precheck = models.BooleanField(
+        _("offer a check before the lessons"),
+        default=False,
+        help_text=_(
+            "Learners may answer one question per lesson, drawn from these questions, before they start. "
+            "It is not scored; compared with this quiz after the lessons, it shows what each lesson taught."
+        ),
+    )
     questions = StreamField(QuestionStreamBlock(), verbose_name=_("questions"))
 
     content_panels = [
@@ -74,6 +82,7 @@ class QuizPage(CachedPageMixin, RoutablePageMixin, ProgressStep, Page):
             [FieldPanel("questions_per_attempt"), FieldPanel("cooldown_after_failures"), FieldPanel("cooldown_hours")],
             heading=_("Assessment"),
         ),
+        FieldPanel("offers_precheck"),
         FieldPanel("questions"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("locale_id")]
@@ -123,11 +132,24 @@ class QuizPage(CachedPageMixin, RoutablePageMixin, ProgressStep, Page):
 
         return take_quiz(request, self)
 
+    @path("before/")
+    def precheck(self, request):
+        from .views.quiz import take_precheck
+
+        return take_precheck(request, self)
+
     @path("results/<int:attempt_id>/")
     def result(self, request, attempt_id: int):
         from .views.quiz import attempt_result
 
         return attempt_result(request, self, attempt_id)
+
+
+class Phase(models.TextChoices):
+    #: The quiz itself, after the lessons: graded, counted for progress and certificates.
+    QUIZ = "quiz", _("quiz")
+    #: The optional check before the lessons: one question per lesson, not counted.
+    BEFORE = "before", _("check before the lessons")
 
 
 class QuizAttempt(models.Model):
@@ -138,6 +160,7 @@ class QuizAttempt(models.Model):
     submission_key = models.UUIDField(
         _("submission"), help_text=_("Sent with the form, so that a double submit records one attempt.")
     )
+    phase = models.CharField(_("phase"), max_length=8, choices=Phase.choices, default=Phase.QUIZ)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     score = models.FloatField(_("score"))
@@ -165,6 +188,9 @@ class QuizAttempt(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(fields=["learner", "submission_key"], name="quiz_attempt_once_per_submission"),
+            models.UniqueConstraint(
+                fields=["learner", "quiz"], condition=Q(phase="before"), name="quiz_attempt_one_check_before"
+            ),
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=models.F("max_score")), name="quiz_attempt_score_in_range"
             ),

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.http import Http404
 from django.utils import timezone
 
-from .models import QuizAttempt
+from .models import Phase, QuizAttempt
 
 
 def attempt_for_learner(*, learner, quiz, attempt_id: int) -> QuizAttempt:
@@ -29,7 +29,7 @@ def attempts_of(*, learner, quiz, limit: int = 5) -> list[QuizAttempt]:
     if not learner.is_authenticated:
         return []
     return list(
-        QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key)
+        QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key, phase=Phase.QUIZ)
         .only("pk", "submitted_at", "percent", "passed", "quiz_id")
         .order_by("-submitted_at")[:limit]
     )
@@ -42,7 +42,7 @@ def cooldown_until(*, learner, quiz, now: datetime | None = None) -> datetime | 
     every = quiz.cooldown_after_failures
     if not every or not learner.is_authenticated:
         return None
-    attempts = QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key)
+    attempts = QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key, phase=Phase.QUIZ)
     last_pass = attempts.filter(passed=True).order_by("-submitted_at").values_list("submitted_at", flat=True).first()
     failed = attempts.filter(passed=False)
     if last_pass is not None:
@@ -53,3 +53,14 @@ def cooldown_until(*, learner, quiz, now: datetime | None = None) -> datetime | 
         return None
     until = fails[0] + timedelta(hours=quiz.cooldown_hours)
     return until if until > (now or timezone.now()) else None
+
+
+def precheck_of(*, learner, quiz) -> QuizAttempt | None:
+    """The learner's check before the lessons of this quiz (in any of its languages), if any."""
+    if not learner.is_authenticated:
+        return None
+    return (
+        QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key, phase=Phase.BEFORE)
+        .only("pk", "submitted_at", "score", "max_score", "quiz_id")
+        .first()
+    )

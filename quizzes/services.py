@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 
 from progress import services as progress_services
 
-from .bank import draw
+from .bank import draw, outcomes_in
 from .grading import AnswerError, Grade, grade
-from .models import QuizAnswer, QuizAttempt, QuizPage
+from .models import Phase, QuizAnswer, QuizAttempt, QuizPage
 from .selectors import cooldown_until
 
 logger = logging.getLogger(__name__)
@@ -30,20 +30,26 @@ class CoolingDown(Exception):
         super().__init__(f"wait until {until.isoformat()}")
 
 
-def questions_of(quiz: QuizPage, *, key: str | None = None) -> list[dict]:
+class PrecheckClosed(Exception):
+    """The check before the lessons is for learners who have not taken the quiz yet."""
+
+
+def questions_of(quiz: QuizPage, *, key: str | None = None, phase: str = Phase.QUIZ) -> list[dict]:
     """The quiz's questions as raw data: what is graded and what an attempt keeps. With an
-    attempt's `key`, only the questions that attempt drew from the bank (`quizzes.bank`)."""
+    attempt's `key`, only the questions that attempt drew from the bank (`quizzes.bank`): for the
+    check before the lessons, one question per lesson assessed."""
     questions = list(quiz.questions.raw_data)
     if key is None:
         return questions
-    return draw(questions, key=key, count=quiz.questions_per_attempt)
+    count = outcomes_in(questions) if phase == Phase.BEFORE else quiz.questions_per_attempt
+    return draw(questions, key=key, count=count)
 
 
-def grade_answers(*, quiz: QuizPage, key: str, answers: dict) -> Grade:
+def grade_answers(*, quiz: QuizPage, key: str, answers: dict, phase: str = Phase.QUIZ) -> Grade:
     """Grade without recording (visitors, pupils without consent). Answers come from
     `grading.read_answers` for the questions the attempt with `key` drew; a missing or unknown
     question raises AnswerError."""
-    questions = questions_of(quiz, key=key)
+    questions = questions_of(quiz, key=key, phase=phase)
     if set(answers) != {q["id"] for q in questions}:
         raise AnswerError(["The answers do not match this quiz's questions."])
     return grade(questions, answers)
@@ -57,6 +63,7 @@ def attempt_submit(
     answers: dict,
     layout: dict | None = None,
     started_at: datetime | None = None,
+    phase: str = Phase.QUIZ,
 ) -> tuple[QuizAttempt, bool]:
     """Grade `answers` on the server, record the attempt and its answers, and update the
     learner's progress on the quiz's step (complete once passed). Returns the attempt and
@@ -65,11 +72,16 @@ def attempt_submit(
 
     The questions graded are those the attempt drew (its key is `submission_key`); `layout`
     (each question's items in the order shown) is kept for the review. Raises AttemptsUsedUp or
-    CoolingDown when the quiz's rules refuse another attempt."""
+    CoolingDown when the quiz's rules refuse another attempt.
+
+    `phase=Phase.BEFORE` records the check before the lessons instead: once per learner and quiz
+    (in any language; a second returns the first), never after the quiz itself was taken
+    (PrecheckClosed), and without progress, pass or attempt count."""
     if not learner.is_authenticated or not learner.may_store_learning_data:
         raise progress_services.ProgressNotRecorded("attempts are not stored for this learner")
-    questions = questions_of(quiz, key=submission_key.hex)
-    result = grade_answers(quiz=quiz, key=submission_key.hex, answers=answers)
+    questions = questions_of(quiz, key=submission_key.hex, phase=phase)
+    result = grade_answers(quiz=quiz, key=submission_key.hex, answers=answers, phase=phase)
+    before = phase == Phase.BEFORE
     with transaction.atomic():
         # One learner's submissions queue up (PostgreSQL row lock; SQLite writes one at a time),
         # and consent withdrawn meanwhile is seen.
@@ -77,14 +89,22 @@ def attempt_submit(
         existing = QuizAttempt.objects.filter(learner=learner, submission_key=submission_key).first()
         if existing:
             return existing, False
-        if quiz.attempts_allowed and QuizAttempt.objects.filter(learner=learner, quiz=quiz).count() >= (
-            quiz.attempts_allowed
-        ):
-            raise AttemptsUsedUp
-        until = cooldown_until(learner=learner, quiz=quiz)
-        if until is not None:
-            raise CoolingDown(until)
-        passed = result.percent >= quiz.pass_mark_percent
+        same_quiz = QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key)
+        if before:
+            earlier = same_quiz.filter(phase=Phase.BEFORE).first()
+            if earlier is not None:
+                return earlier, False
+            if same_quiz.filter(phase=Phase.QUIZ).exists():
+                raise PrecheckClosed
+        else:
+            if quiz.attempts_allowed and QuizAttempt.objects.filter(
+                learner=learner, quiz=quiz, phase=Phase.QUIZ
+            ).count() >= (quiz.attempts_allowed):
+                raise AttemptsUsedUp
+            until = cooldown_until(learner=learner, quiz=quiz)
+            if until is not None:
+                raise CoolingDown(until)
+        passed = not before and result.percent >= quiz.pass_mark_percent
         try:
             with transaction.atomic():
                 attempt = QuizAttempt.objects.create(
@@ -100,6 +120,7 @@ def attempt_submit(
                     answers=answers,
                     questions=questions,
                     layout=layout or {},
+                    phase=phase,
                 )
         except IntegrityError:
             return QuizAttempt.objects.get(learner=learner, submission_key=submission_key), False
@@ -115,7 +136,8 @@ def attempt_submit(
             )
             for a in result.answers
         )
-        progress_services.step_score(
-            learner=learner, page=quiz, fraction=result.score / result.max_score, completed=passed
-        )
+        if not before:
+            progress_services.step_score(
+                learner=learner, page=quiz, fraction=result.score / result.max_score, completed=passed
+            )
     return attempt, True

@@ -35,6 +35,7 @@ ACTIONS = {
     "schools.consent_withdrawn": _("Consent withdrawn, data deleted"),
     "schools.class_exported": _("Class results exported (CSV)"),
     "schools.school_exported": _("School results exported (CSV)"),
+    "schools.gains_exported": _("Learning gains exported (CSV, no pupil named)"),
     "schools.statements_exported": _("H5P statements exported (xAPI)"),
 }
 

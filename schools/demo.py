@@ -20,7 +20,7 @@ from courses.models import CoursePage
 from progress.services import step_complete
 from progress.steps import step_pages
 from quizzes.demo import simulated_answers
-from quizzes.models import QuizPage
+from quizzes.models import Phase, QuizPage
 from quizzes.services import attempt_submit, questions_of
 
 from . import services
@@ -73,16 +73,22 @@ def _simulate(pupil: User, course: CoursePage, rng: random.Random, *, effort: fl
     """Work through the course's steps in order while `effort` lasts; a quiz is tried up to
     three times. Returns the number of attempts made."""
     attempts = 0
-    for step in step_pages(course).specific():
+    steps = list(step_pages(course).specific())
+    for quiz in (step for step in steps if isinstance(step, QuizPage) and step.offers_precheck):
+        # Most pupils answer the check before the lessons, knowing less than they will after.
+        if rng.random() < 0.8:
+            key = uuid.UUID(int=rng.getrandbits(128))
+            questions = questions_of(quiz, key=key.hex, phase=Phase.BEFORE)
+            answers = simulated_answers(questions, rng=rng, skill=max(skill - 0.35, 0.1))
+            attempt_submit(learner=pupil, quiz=quiz, submission_key=key, answers=answers, phase=Phase.BEFORE)
+    for step in steps:
         if rng.random() > effort:
             break
         if isinstance(step, QuizPage):
-            questions = questions_of(step)
             for _try in range(3):
-                answers = simulated_answers(questions, rng=rng, skill=skill)
-                attempt, _new = attempt_submit(
-                    learner=pupil, quiz=step, submission_key=uuid.UUID(int=rng.getrandbits(128)), answers=answers
-                )
+                key = uuid.UUID(int=rng.getrandbits(128))
+                answers = simulated_answers(questions_of(step, key=key.hex), rng=rng, skill=skill)
+                attempt, _new = attempt_submit(learner=pupil, quiz=step, submission_key=key, answers=answers)
                 attempts += 1
                 if attempt.passed:
                     break

@@ -26,7 +26,7 @@ from courses.pages import request_key
 from h5p.models import H5PActivity, H5PResult
 from progress.models import StepRecord
 from progress.selectors import ContainerProgress, group_progress, many_steps_progress, steps_by_container
-from quizzes.models import QuizAnswer, QuizAttempt, QuizPage
+from quizzes.models import Phase, QuizAnswer, QuizAttempt, QuizPage
 from quizzes.questions import prompt_of
 
 from .models import Classroom, ConsentEvent, CourseAssignment, Membership, MembershipRole, School
@@ -309,13 +309,17 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
     questions: dict[str, str] = {}
     if quiz_keys and pupil_ids:
         rows = (
-            QuizAttempt.objects.filter(learner_id__in=pupil_ids, quiz__translation_key__in=quiz_keys)
+            QuizAttempt.objects.filter(learner_id__in=pupil_ids, quiz__translation_key__in=quiz_keys, phase=Phase.QUIZ)
             .values("learner_id", "quiz__translation_key")
             .annotate(fails=Count("pk", filter=Q(passed=False)), passes=Count("pk", filter=Q(passed=True)))
         )  # 6
         attempts = {(r["learner_id"], r["quiz__translation_key"]): (r["fails"], r["passes"] > 0) for r in rows}
         answer_rows = (
-            QuizAnswer.objects.filter(attempt__learner_id__in=pupil_ids, attempt__quiz__translation_key__in=quiz_keys)
+            QuizAnswer.objects.filter(
+                attempt__learner_id__in=pupil_ids,
+                attempt__quiz__translation_key__in=quiz_keys,
+                attempt__phase=Phase.QUIZ,
+            )
             .values("attempt__quiz__translation_key", "question_id")
             .annotate(answered=Count("pk"), correct=Count("pk", filter=Q(correct=True)))
         )  # 7

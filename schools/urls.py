@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consent, signin, staff
+from .views import consent, gains, signin, staff
 
 app_name = "schools"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("schools/<int:school_id>/", staff.school_detail, name="school_detail"),
     path("schools/<int:school_id>/export.csv", staff.school_export, name="school_export"),
     path("schools/<int:school_id>/audit/", staff.school_audit, name="school_audit"),
+    path("schools/<int:school_id>/learning-gains/", gains.school_gains, name="school_gains"),
+    path("schools/<int:school_id>/learning-gains.csv", gains.school_gains_export, name="school_gains_export"),
     path(
         "schools/<int:school_id>/staff/<int:membership_id>/<slug:action>/",
         staff.school_staff_action,

@@ -3,12 +3,14 @@ grading is in `quizzes.grading`, recording in `quizzes.services`."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
@@ -23,6 +25,7 @@ from progress.services import ProgressNotRecorded
 from .. import selectors, services
 from ..grading import AnswerError, Grade, field_name, grade, read_answers
 from ..masking import Mask, RealIds, remask, unmask
+from ..models import Phase
 from ..questions import of as question_type
 from ..review import outcomes, review, shuffled
 
@@ -34,7 +37,7 @@ TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open overnight still submits the nex
 TOKEN_VERSION = 2
 
 
-def _token(quiz, key: str | None = None) -> str:
+def _token(quiz, key: str | None = None, phase: str = Phase.QUIZ) -> str:
     """A new form's token: a new attempt key, unless an unsent form's answers are shown again
     (`key`: that form's, so that it keeps its questions, names and order)."""
     return signing.dumps(
@@ -43,6 +46,7 @@ def _token(quiz, key: str | None = None) -> str:
             "key": key or uuid.uuid4().hex,
             "started": timezone.now().isoformat(),
             "v": TOKEN_VERSION,
+            "phase": phase,
         },
         salt=TOKEN_SALT,
     )
@@ -61,7 +65,7 @@ def _key_of(token: str) -> str:
     return signing.loads(token, salt=TOKEN_SALT)["key"]
 
 
-def _read_token(quiz, value: str) -> dict:
+def _read_token(quiz, value: str, phase: str = Phase.QUIZ) -> dict:
     try:
         token = signing.loads(value, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired as error:
@@ -78,7 +82,7 @@ def _read_token(quiz, value: str) -> dict:
             [_("This quiz's form has changed since you opened it. Your answers are below: send them again.")],
             key=None,
         )
-    if token.get("quiz") != quiz.translation_key.hex:
+    if token.get("quiz") != quiz.translation_key.hex or token.get("phase", Phase.QUIZ) != phase:
         raise StaleForm(
             [_("The answers do not belong to this quiz. Reload the quiz and answer it again.")], key=token["key"]
         )
@@ -276,7 +280,10 @@ def _form_error(request, quiz, questions, context, error: AnswerError, token: st
         token=token,
         content_version=content_cache.version(request),
     )
-    context.update(_rules(quiz, services.questions_of(quiz), context["course"]))
+    if context.get("precheck"):
+        context["rules"] = {"asked": len(questions)}
+    else:
+        context.update(_rules(quiz, services.questions_of(quiz), context["course"]))
     return TemplateResponse(request, "quizzes/quiz_page.html", context, status=400)
 
 
@@ -334,3 +341,60 @@ def attempt_result(request, quiz, attempt_id: int):
         context["review"] = review(attempt.questions, attempt.answers, result, attempt.layout)
     context["attempt"] = attempt
     return TemplateResponse(request, "quizzes/quiz_result.html", context)
+
+
+def take_precheck(request, quiz):
+    """The optional check before the lessons: one question per lesson, drawn from the quiz's
+    questions, answered once. It shows how many were right and sends the learner to the lessons,
+    never which answers were right (the quiz after the lessons asks about the same lessons)."""
+    if not quiz.offers_precheck:
+        raise Http404
+    course = quiz.course_for(request)
+    denied = course.check_access(request)
+    if denied:
+        return denied
+    context = _quiz_context(request, quiz, course)
+    context.update(precheck=True, precheck_url=context["quiz_url"] + quiz.reverse_subpage("precheck"))
+    done = selectors.precheck_of(learner=request.user, quiz=quiz)
+    if done is not None or (context["saves"] and selectors.attempts_of(learner=request.user, quiz=quiz, limit=1)):
+        context["done"] = done
+        return TemplateResponse(request, "quizzes/precheck_done.html", context)
+    if request.method == "POST":
+        try:
+            token = _read_token(quiz, request.POST.get("token", ""), phase=Phase.BEFORE)
+        except AnswerError as error:  # an old or another form: start again with a new one
+            fresh = _token(quiz, phase=Phase.BEFORE)
+            questions = services.questions_of(quiz, key=_key_of(fresh), phase=Phase.BEFORE)
+            return _form_error(request, quiz, questions, context, error, fresh, None)
+        key = token["key"]
+        questions = services.questions_of(quiz, key=key, phase=Phase.BEFORE)
+        mask = Mask(key)
+        try:
+            answers = read_answers(questions, unmask(questions, request.POST, mask))
+        except AnswerError as error:
+            return _form_error(request, quiz, questions, context, error, request.POST["token"], request.POST)
+        result = grade(questions, answers)
+        if context["saves"]:
+            # Taken meanwhile in another tab, or consent withdrawn: nothing more to keep.
+            with contextlib.suppress(services.PrecheckClosed, ProgressNotRecorded):
+                services.attempt_submit(
+                    learner=request.user,
+                    quiz=quiz,
+                    submission_key=uuid.UUID(key),
+                    answers=answers,
+                    layout=_layout(questions, mask),
+                    started_at=datetime.fromisoformat(token["started"]),
+                    phase=Phase.BEFORE,
+                )
+        context.update(result=result, right=sum(1 for answer in result.answers if answer.correct))
+        return TemplateResponse(request, "quizzes/precheck_done.html", context)
+    token = _token(quiz, phase=Phase.BEFORE)
+    questions = services.questions_of(quiz, key=_key_of(token), phase=Phase.BEFORE)
+    context.update(
+        questions=_display(quiz, questions, Mask(_key_of(token))),
+        question_count=len(questions),
+        token=token,
+        content_version=content_cache.version(request),
+        rules={"asked": len(questions)},
+    )
+    return TemplateResponse(request, "quizzes/quiz_page.html", context)

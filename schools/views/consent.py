@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -32,9 +33,15 @@ class OnlineConsentForm(forms.Form):
         label=_("I am the child's parent or guardian, and I agree."),
         error_messages={"required": _("Tick this box if you are the parent or guardian and agree.")},
     )
+    # The child's own box, in the child's words (the page's part for the pupil speaks to the child).
     pupil_assent = forms.BooleanField(
-        label=_("I asked the child, and the child agrees too."),
-        error_messages={"required": _("Ask the child too: the child's own agreement is needed as well.")},
+        label=pgettext_lazy("a child says", "I have read the part for me, and I agree."),
+        error_messages={
+            "required": _(
+                "This box is the child's: tick it together once the child agrees. "
+                "The child's own agreement is needed as well."
+            )
+        },
     )
 
 

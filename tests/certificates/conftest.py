@@ -47,8 +47,9 @@ def worker(db):
 
 
 def take_quiz(learner, quiz_page, *, skill: float = 1.0):
-    answers = simulated_answers(questions_of(quiz_page), rng=random.Random(3), skill=skill)
-    return attempt_submit(learner=learner, quiz=quiz_page, submission_key=uuid.uuid4(), answers=answers)[0]
+    key = uuid.uuid4()
+    answers = simulated_answers(questions_of(quiz_page, key=key.hex), rng=random.Random(3), skill=skill)
+    return attempt_submit(learner=learner, quiz=quiz_page, submission_key=key, answers=answers)[0]
 
 
 def finish(learner, course, *, skip_lessons: int = 0, skill: float = 1.0, started_ago: timedelta | None = None):

@@ -95,3 +95,18 @@ def test_home_page_and_top_bar_lead_to_the_catalogue_by_audience(client, catalog
     assert f'href="{catalogue.url}?audience=pupil"' in html
     assert f'href="{catalogue.url}?audience=frontline"' in html
     assert f'<a href="{catalogue.url}">Khóa học</a>' in html  # the top bar, on every page
+
+
+def test_search_typed_without_diacritics_finds_what_the_vietnamese_finds(client, catalogue):
+    with_marks = client.get(catalogue.url + "?q=trường").content.decode()
+    without = client.get(catalogue.url + "?q=truong").content.decode()
+    assert ">Thông tin riêng tư</a>" in without and ">Bí mật và em</a>" in without
+    for html in (with_marks, without):
+        assert ">Cha mẹ và con</a>" not in html
+
+
+def test_search_says_which_lesson_of_a_course_matched(client, catalogue):
+    html = client.get(catalogue.url + "?q=rieng+tu").content.decode()
+    card = html.split(">Bí mật và em</a>", 1)[1].split("</li>", 1)[0]
+    assert 'class="course-card__matches"' in card and ">Thông tin riêng tư</a>" in card
+    assert "(trong Bí mật và em)" in html or "Bí mật và em)" in html

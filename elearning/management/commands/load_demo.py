@@ -6,7 +6,7 @@ from certificates.demo import load_certificate, load_templates, load_trainee
 from courses.curriculum import CurriculumError
 from courses.demo import load_curriculum, load_h5p_demo
 from elearning.demo import load_site
-from quizzes.demo import load_quizzes
+from quizzes.demo import assessments, load_quizzes
 from schools.demo import load_school
 
 
@@ -59,6 +59,12 @@ class Command(BaseCommand):
             f"{quizzes.quizzes} new quizzes, {quizzes.translations} translated; "
             f"H5P demo activity placed in {len(activities)} lesson(s)."
         )
+        for summary in assessments():
+            self.stdout.write(
+                f"Final assessment {summary['module']}: bank of {summary['bank']} questions, "
+                f"{summary['scenarios']} scenarios ({round(100 * summary['scenarios'] / summary['bank'])} %), "
+                f"{summary['per_attempt']} per attempt."
+            )
 
     def _school(self):
         result = load_school()
