@@ -43,6 +43,7 @@ SETUP_COMMANDS = [
     "{py} manage.py migrate --noinput",
     "{py} manage.py createcachetable",
     "{py} manage.py h5p_share_libraries",
+    "{py} manage.py update_index",
     "{bin}/pybabel compile --domain django --directory locale",
     "{py} manage.py collectstatic --noinput",
     "{py} manage.py load_demo",

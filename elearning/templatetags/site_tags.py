@@ -13,16 +13,21 @@ def language_switcher(context):
     """A form per other language that posts to Django's set_language view, so the choice is
     remembered in a cookie and works without JavaScript. On a Wagtail page the target is the
     page's own translation (slugs differ between languages, and the addresses are cached with
-    the page's other entries); elsewhere the same URL in the other language."""
+    the page's other entries), keeping the address's query (the catalogue's filters and search
+    mean the same in every language); elsewhere the same URL in the other language."""
     request = context["request"]
     page = context.get("page")
     translations = page.translation_urls(request) if hasattr(page, "translation_urls") else {}
+    query = request.META.get("QUERY_STRING", "")
     current = get_language()
-    options = [
-        {"code": code, "name": name, "next": translations.get(code) or translate_url(request.get_full_path(), code)}
-        for code, name in settings.LANGUAGES
-        if code != current
-    ]
+    options = []
+    for code, name in settings.LANGUAGES:
+        if code == current:
+            continue
+        target = translations.get(code)
+        if target and query:
+            target = f"{target}?{query}"
+        options.append({"code": code, "name": name, "next": target or translate_url(request.get_full_path(), code)})
     return {"options": options, "request": request, "csrf_token": context.get("csrf_token")}
 
 

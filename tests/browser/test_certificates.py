@@ -64,7 +64,7 @@ def test_a_social_worker_earns_downloads_and_verifies_a_certificate(frontline_si
     expect(page.locator(".result-summary")).to_contain_text("6 / 6")
 
     # My certificates: issued at once (the course has no minimum time), the PDF downloads.
-    page.locator(".result-summary").get_by_role("link", name=re.compile("Chứng nhận của tôi")).click()
+    page.locator(".result-summary").get_by_role("link", name=re.compile("Giấy chứng nhận của tôi")).click()
     learner = User.objects.get(email="nhung@example.org")
     certificate = Certificate.objects.get(holder=learner)
     expect(page.locator(".certificate-card")).to_contain_text(certificate.display_code)

@@ -110,3 +110,9 @@ def test_search_says_which_lesson_of_a_course_matched(client, catalogue):
     card = html.split(">Bí mật và em</a>", 1)[1].split("</li>", 1)[0]
     assert 'class="course-card__matches"' in card and ">Thông tin riêng tư</a>" in card
     assert "(trong Bí mật và em)" in html or "Bí mật và em)" in html
+
+
+def test_the_language_switcher_keeps_the_catalogues_filters(client, catalogue, en_course):
+    html = client.get(catalogue.url + "?age=6-8&topic=privacy").content.decode()
+    english = CourseIndexPage.objects.get(locale__language_code="en")
+    assert f'name="next" value="{english.url}?age=6-8&amp;topic=privacy"' in html

@@ -19,6 +19,7 @@ def _add_app_guide(lesson, checked_on: datetime.date):
                 "apps": [
                     {
                         "type": "item",
+                        "id": "3f0c8a52-5b52-4c39-9d8e-4b7d2f0a1c11",
                         "value": {
                             "app": "TikTok",
                             "block": "Giữ tin nhắn, chọn Chặn.",

@@ -158,7 +158,7 @@ def test_a_bug_stays_a_500_with_its_traceback(home_page, monkeypatch, caplog):
     ("status", "vi", "en"),
     [
         (400, "Yêu cầu vừa gửi có chỗ chưa đúng", "Something was wrong with that request"),
-        (403, "Bạn không mở được trang này", "You cannot open this page"),
+        (403, "Không mở được trang này", "You cannot open this page"),
         (404, "Không tìm thấy trang", "Page not found"),
         (500, "Hệ thống của chúng tôi đang gặp trục trặc", "Something went wrong on our side"),
         (503, "Trang web đang tạm nghỉ vài phút", "The site is resting for a few minutes"),

@@ -53,7 +53,11 @@ def test_language_switcher_keeps_the_page_on_other_screens(client, home_page):
     ("path", "expected", "not_expected"),
     [
         ("/vi/accounts/login/", ["Đăng nhập", "Mật khẩu"], ["Sign In", "Forgot your password?"]),
-        ("/vi/accounts/signup/", ["Đăng ký", "Giáo viên", "Cán bộ công tác xã hội"], ["Sign Up", "Social worker"]),
+        (
+            "/vi/accounts/signup/",
+            ["Đăng ký", "Giáo viên", "Người làm công tác bảo vệ trẻ em"],
+            ["Sign Up", "Social worker"],
+        ),
         ("/vi/accounts/password/reset/", ["mật khẩu"], ["Password Reset"]),
         ("/en/accounts/login/", ["Sign In"], ["Đăng nhập"]),
     ],

@@ -95,6 +95,8 @@ CASES = [
     ("school_detail", {}, "get", SCHOOL_STAFF),
     ("school_export", {}, "get", {"leader"}),
     ("school_audit", {}, "get", {"leader"}),
+    ("school_gains", {}, "get", {"leader"}),
+    ("school_gains_export", {}, "get", {"leader"}),
     ("classroom_create", {}, "get", SCHOOL_STAFF),
     ("school_staff_action", {"action": "make_leader"}, "post", {"leader"}),
     ("classroom_detail", {}, "get", CLASS_STAFF),
