@@ -16,7 +16,9 @@ def attempt_for_learner(*, learner, quiz, attempt_id: int) -> QuizAttempt:
     if not learner.is_authenticated:
         raise Http404
     attempt = (
-        QuizAttempt.objects.filter(pk=attempt_id, learner=learner, quiz__translation_key=quiz.translation_key)
+        QuizAttempt.objects.filter(
+            pk=attempt_id, learner=learner, quiz__translation_key=quiz.translation_key, phase=Phase.QUIZ
+        )
         .select_related("quiz")
         .first()
     )
@@ -64,3 +66,18 @@ def precheck_of(*, learner, quiz) -> QuizAttempt | None:
         .only("pk", "submitted_at", "score", "max_score", "quiz_id")
         .first()
     )
+
+
+def attempts_count(*, learner, quiz, phase: str = Phase.QUIZ) -> int:
+    """How many attempts the learner made at the quiz, in any of its languages, in `phase`."""
+    return QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key, phase=phase).count()
+
+
+def precheck_open(*, learner, quiz) -> bool:
+    """Whether the learner may still answer the check before the lessons: not yet answered, no
+    attempt at the quiz, and no step of its course begun (it is a check *before* the lessons)."""
+    from progress.selectors import container_progress
+
+    if attempts_count(learner=learner, quiz=quiz, phase=Phase.BEFORE) or attempts_count(learner=learner, quiz=quiz):
+        return False
+    return not container_progress(learner=learner, container=quiz.course).started

@@ -7,13 +7,14 @@ import uuid
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from progress import services as progress_services
 
 from .bank import draw, outcomes_in
 from .grading import AnswerError, Grade, grade
 from .models import Phase, QuizAnswer, QuizAttempt, QuizPage
-from .selectors import cooldown_until
+from .selectors import cooldown_until, precheck_open
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ class CoolingDown(Exception):
 
 
 class PrecheckClosed(Exception):
-    """The check before the lessons is for learners who have not taken the quiz yet."""
+    """The check before the lessons is for learners who have begun neither the lessons nor the
+    quiz."""
 
 
 def questions_of(quiz: QuizPage, *, key: str | None = None, phase: str = Phase.QUIZ) -> list[dict]:
@@ -88,18 +90,19 @@ def attempt_submit(
         progress_services.lock_learner_for_write(learner)
         existing = QuizAttempt.objects.filter(learner=learner, submission_key=submission_key).first()
         if existing:
+            if existing.quiz.translation_key != quiz.translation_key or existing.phase != phase:
+                # A key is one attempt at one quiz in one phase: never another's result.
+                raise AnswerError([gettext("This form was already sent. Reload the quiz and answer it again.")])
             return existing, False
         same_quiz = QuizAttempt.objects.filter(learner=learner, quiz__translation_key=quiz.translation_key)
         if before:
             earlier = same_quiz.filter(phase=Phase.BEFORE).first()
             if earlier is not None:
                 return earlier, False
-            if same_quiz.filter(phase=Phase.QUIZ).exists():
+            if not precheck_open(learner=learner, quiz=quiz):
                 raise PrecheckClosed
         else:
-            if quiz.attempts_allowed and QuizAttempt.objects.filter(
-                learner=learner, quiz=quiz, phase=Phase.QUIZ
-            ).count() >= (quiz.attempts_allowed):
+            if quiz.attempts_allowed and same_quiz.filter(phase=Phase.QUIZ).count() >= quiz.attempts_allowed:
                 raise AttemptsUsedUp
             until = cooldown_until(learner=learner, quiz=quiz)
             if until is not None:

@@ -30,10 +30,13 @@ class OutcomeGain:
     pupils: int = 0  # answered both the check and the quiz after it
     wrong_before: int = 0
     moved: int = 0  # of those wrong before, right after
+    key: tuple = ()  # (quiz, lesson) translation keys: the same outcome in every group
+    #: Withheld although large enough: with the classes shown, it would give away a small one.
+    withheld: bool = False
 
     @property
     def suppressed(self) -> bool:
-        return self.pupils < MIN_GROUP
+        return self.pupils < MIN_GROUP or self.withheld
 
     @property
     def share(self) -> float | None:
@@ -131,7 +134,7 @@ def _modules(pupils: set[int], changes: dict, titles: dict, module_titles: dict)
         if not rows:
             continue
         gains = modules.setdefault(quiz_key, ModuleGains(module=module_titles.get(quiz_key, "")))
-        outcome = OutcomeGain(lesson=titles.get(outcome_key, ""), pupils=len(rows))
+        outcome = OutcomeGain(lesson=titles.get(outcome_key, ""), pupils=len(rows), key=(quiz_key, outcome_key))
         outcome.wrong_before = sum(1 for _pupil, was, _now in rows if not was)
         outcome.moved = sum(1 for _pupil, was, now in rows if not was and now)
         gains.outcomes.append(outcome)
@@ -161,7 +164,24 @@ def school_gains(*, school: School) -> tuple[GroupGains, list[GroupGains]]:
         classes.append(
             GroupGains(name=classroom.name, modules=_modules(by_class[classroom.pk], changes, titles, module_titles))
         )
+    _withhold_differences(school_row, classes)
     return school_row, classes
+
+
+def _withhold_differences(school: GroupGains, classes: list[GroupGains]) -> None:
+    """Complementary suppression: where the classes left out (each under MIN_GROUP) hold between 1
+    and MIN_GROUP - 1 pupils together, the school's figure minus the classes shown would be
+    theirs, so the school's figure is withheld too."""
+    hidden: dict = defaultdict(int)
+    for group in classes:
+        for module in group.modules:
+            for outcome in module.outcomes:
+                if outcome.pupils < MIN_GROUP:
+                    hidden[outcome.key] += outcome.pupils
+    for module in school.modules:
+        for outcome in module.outcomes:
+            if 0 < hidden[outcome.key] < MIN_GROUP:
+                outcome.withheld = True
 
 
 def _module_titles(quiz_keys: set, language: str) -> dict:

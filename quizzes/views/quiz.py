@@ -3,7 +3,6 @@ grading is in `quizzes.grading`, recording in `quizzes.services`."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -37,13 +37,26 @@ TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open overnight still submits the nex
 TOKEN_VERSION = 2
 
 
-def _token(quiz, key: str | None = None, phase: str = Phase.QUIZ) -> str:
-    """A new form's token: a new attempt key, unless an unsent form's answers are shown again
-    (`key`: that form's, so that it keeps its questions, names and order)."""
+def _attempt_key(request, quiz, phase: str) -> str:
+    """The key of the attempt the learner would make now. For a learner whose attempts are kept it
+    is drawn from the site's secret, the learner, the quiz, the phase and how many attempts they
+    have made: reloading the page shows the same questions, names and order until they send it,
+    so no one reloads until a draw they like comes up. Anyone else gets a random key."""
+    user = request.user
+    if not (user.is_authenticated and user.may_store_learning_data):
+        return uuid.uuid4().hex
+    made = selectors.attempts_count(learner=user, quiz=quiz, phase=phase)
+    seed = f"{user.pk}:{quiz.translation_key.hex}:{phase}:{made}"
+    return uuid.UUID(hex=salted_hmac("quizzes.attempt-key", seed, algorithm="sha256").hexdigest()[:32]).hex
+
+
+def _token(request, quiz, key: str, phase: str = Phase.QUIZ) -> str:
+    """A form's signed token: who opened it, the quiz, the phase, the attempt's key, and when."""
     return signing.dumps(
         {
+            "user": request.user.pk,
             "quiz": quiz.translation_key.hex,
-            "key": key or uuid.uuid4().hex,
+            "key": key,
             "started": timezone.now().isoformat(),
             "v": TOKEN_VERSION,
             "phase": phase,
@@ -53,8 +66,9 @@ def _token(quiz, key: str | None = None, phase: str = Phase.QUIZ) -> str:
 
 
 class StaleForm(AnswerError):
-    """A form that cannot be taken as it is (opened too long ago, or another quiz's) but whose
-    attempt key can be read, to show its answers again under a new token."""
+    """A form that cannot be taken as it is (opened too long ago, another quiz's or phase's or
+    reader's) but whose names can be read with `key`, to show its answers again under a new
+    token, with the reader's own key."""
 
     def __init__(self, messages: list[str], key: str | None):
         super().__init__(messages)
@@ -65,27 +79,35 @@ def _key_of(token: str) -> str:
     return signing.loads(token, salt=TOKEN_SALT)["key"]
 
 
-def _read_token(quiz, value: str, phase: str = Phase.QUIZ) -> dict:
+def _read_token(request, quiz, value: str, phase: str = Phase.QUIZ) -> dict:
+    def ours(token: dict) -> bool:
+        # This quiz's form, in this phase, opened by this reader (another account's form would
+        # let one person choose among several accounts' draws).
+        return (
+            token.get("quiz") == quiz.translation_key.hex
+            and token.get("phase", Phase.QUIZ) == phase
+            and token.get("user") == request.user.pk
+        )
+
+    not_ours = _("The answers do not belong to this quiz. Reload the quiz and answer it again.")
     try:
         token = signing.loads(value, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.SignatureExpired as error:
-        raise StaleForm(
-            [_("This quiz was opened more than a day ago. Your answers are below: send them again.")],
-            key=signing.loads(value, salt=TOKEN_SALT)["key"],
-        ) from error
+        token = signing.loads(value, salt=TOKEN_SALT)
+        message = _("This quiz was opened more than a day ago. Your answers are below: send them again.")
+        raise StaleForm([message if ours(token) else not_ours], key=token["key"]) from error
     except signing.BadSignature as error:
-        raise AnswerError(
-            [_("The answers do not belong to this quiz. Reload the quiz and answer it again.")]
-        ) from error
+        raise AnswerError([not_ours]) from error
     if token.get("v") != TOKEN_VERSION:
         raise StaleForm(
             [_("This quiz's form has changed since you opened it. Your answers are below: send them again.")],
             key=None,
         )
-    if token.get("quiz") != quiz.translation_key.hex or token.get("phase", Phase.QUIZ) != phase:
-        raise StaleForm(
-            [_("The answers do not belong to this quiz. Reload the quiz and answer it again.")], key=token["key"]
-        )
+    if not ours(token):
+        # Another quiz's form, the check before the lessons sent to the quiz (or the reverse), or
+        # another account's: its key only reads what was sent, to show it again under this
+        # reader's own key; it never makes an attempt.
+        raise StaleForm([not_ours], key=token["key"])
     return token
 
 
@@ -168,29 +190,18 @@ def take_quiz(request, quiz):
         return denied
     bank = services.questions_of(quiz)
     context = _quiz_context(request, quiz, course)
+    if course.issues_certificate and not context["saves"]:
+        # An assessment that leads to a certificate is taken with an account: its results are
+        # never shown to a visitor, who could otherwise send one form again and again to work
+        # out its answers from the score per lesson.
+        context.update(_rules(quiz, bank, course), sign_in_needed=True)
+        return TemplateResponse(request, "quizzes/quiz_page.html", context)
     if request.method == "POST":
-        sent_token = request.POST.get("token", "")
-        try:
-            token = _read_token(quiz, sent_token)
-        except StaleForm as error:
-            # Shown again under a new token with the same key: the same questions, names and order.
-            fresh = _token(quiz, key=error.key)
-            key = _key_of(fresh)
-            sent_under = Mask(error.key) if error.key is not None else RealIds()
-            questions = services.questions_of(quiz, key=key)
-            kept = remask(questions, request.POST, sent_under, Mask(key))
-            return _form_error(request, quiz, questions, context, error, fresh, kept)
-        except AnswerError as error:  # not this quiz's form: nothing of it can be read
-            fresh = _token(quiz)
-            questions = services.questions_of(quiz, key=_key_of(fresh))
-            return _form_error(request, quiz, questions, context, error, fresh, None)
+        received = _receive(request, quiz, context, Phase.QUIZ)
+        if isinstance(received, TemplateResponse):
+            return received
+        token, questions, mask, answers = received
         key = token["key"]
-        questions = services.questions_of(quiz, key=key)
-        mask = Mask(key)
-        try:
-            answers = read_answers(questions, unmask(questions, request.POST, mask))
-        except AnswerError as error:
-            return _form_error(request, quiz, questions, context, error, sent_token, request.POST)
         if context["saves"]:
             try:
                 attempt, _created = services.attempt_submit(
@@ -206,6 +217,9 @@ def take_quiz(request, quiz):
                 return redirect(course.url)
             except services.CoolingDown as wait:
                 messages.error(request, _wait_message(quiz, wait.until))
+                return redirect(context["quiz_url"])
+            except AnswerError as error:  # a key already used for another quiz or phase
+                messages.error(request, " ".join(error.messages))
                 return redirect(context["quiz_url"])
             except ProgressNotRecorded:
                 pass
@@ -229,15 +243,41 @@ def take_quiz(request, quiz):
     # Each attempt's form is its own (its questions drawn from the bank, opaque names, its own
     # order: quizzes.bank, quizzes.masking), so it is drawn for every reader, never kept as a
     # shared fragment.
-    token = _token(quiz)
-    questions = services.questions_of(quiz, key=_key_of(token))
+    key = _attempt_key(request, quiz, Phase.QUIZ)
+    token = _token(request, quiz, key)
+    questions = services.questions_of(quiz, key=key)
     context.update(
-        questions=_display(quiz, questions, Mask(_key_of(token))),
+        questions=_display(quiz, questions, Mask(key)),
         question_count=len(questions),
         token=token,
         content_version=content_cache.version(request),
     )
     return TemplateResponse(request, "quizzes/quiz_page.html", context)
+
+
+def _receive(request, quiz, context, phase: str):
+    """A sent form read: (token, questions, mask, answers); or, when it cannot be taken as it is,
+    the form again (a TemplateResponse) with what was wrong and, where its names can be read,
+    the answers given."""
+    sent = request.POST.get("token", "")
+    try:
+        token = _read_token(request, quiz, sent, phase)
+    except (StaleForm, AnswerError) as error:
+        key = _attempt_key(request, quiz, phase)
+        questions = services.questions_of(quiz, key=key, phase=phase)
+        kept = None
+        if isinstance(error, StaleForm):
+            # The learner's answers to the questions both forms ask, in the new form's names.
+            sent_under = Mask(error.key) if error.key is not None else RealIds()
+            kept = remask(questions, request.POST, sent_under, Mask(key))
+        return _form_error(request, quiz, questions, context, error, _token(request, quiz, key, phase), kept)
+    questions = services.questions_of(quiz, key=token["key"], phase=phase)
+    mask = Mask(token["key"])
+    try:
+        answers = read_answers(questions, unmask(questions, request.POST, mask))
+    except AnswerError as error:
+        return _form_error(request, quiz, questions, context, error, sent, request.POST)
+    return token, questions, mask, answers
 
 
 def _rules(quiz, bank: list[dict], course) -> dict:
@@ -258,8 +298,7 @@ def _rules(quiz, bank: list[dict], course) -> dict:
 
 def _wait_message(quiz, until) -> str:
     return _(
-        "You have not passed %(count)s times in a row. Read the lessons again; you can take the quiz again "
-        "from %(time)s."
+        "%(count)s attempts in a row have not passed. Read the lessons again; the quiz opens again from %(time)s."
     ) % {
         "count": quiz.cooldown_after_failures,
         "time": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
@@ -356,42 +395,40 @@ def take_precheck(request, quiz):
     context = _quiz_context(request, quiz, course)
     context.update(precheck=True, precheck_url=context["quiz_url"] + quiz.reverse_subpage("precheck"))
     done = selectors.precheck_of(learner=request.user, quiz=quiz)
-    if done is not None or (context["saves"] and selectors.attempts_of(learner=request.user, quiz=quiz, limit=1)):
+    if done is not None or (context["saves"] and not selectors.precheck_open(learner=request.user, quiz=quiz)):
+        # Answered already; or the lessons or the quiz were started: it is no longer "before".
         context["done"] = done
         return TemplateResponse(request, "quizzes/precheck_done.html", context)
     if request.method == "POST":
-        try:
-            token = _read_token(quiz, request.POST.get("token", ""), phase=Phase.BEFORE)
-        except AnswerError as error:  # an old or another form: start again with a new one
-            fresh = _token(quiz, phase=Phase.BEFORE)
-            questions = services.questions_of(quiz, key=_key_of(fresh), phase=Phase.BEFORE)
-            return _form_error(request, quiz, questions, context, error, fresh, None)
-        key = token["key"]
-        questions = services.questions_of(quiz, key=key, phase=Phase.BEFORE)
-        mask = Mask(key)
-        try:
-            answers = read_answers(questions, unmask(questions, request.POST, mask))
-        except AnswerError as error:
-            return _form_error(request, quiz, questions, context, error, request.POST["token"], request.POST)
+        received = _receive(request, quiz, context, Phase.BEFORE)
+        if isinstance(received, TemplateResponse):
+            return received
+        token, questions, mask, answers = received
         result = grade(questions, answers)
         if context["saves"]:
-            # Taken meanwhile in another tab, or consent withdrawn: nothing more to keep.
-            with contextlib.suppress(services.PrecheckClosed, ProgressNotRecorded):
-                services.attempt_submit(
+            try:
+                attempt, created = services.attempt_submit(
                     learner=request.user,
                     quiz=quiz,
-                    submission_key=uuid.UUID(key),
+                    submission_key=uuid.UUID(token["key"]),
                     answers=answers,
                     layout=_layout(questions, mask),
                     started_at=datetime.fromisoformat(token["started"]),
                     phase=Phase.BEFORE,
                 )
+            except (services.PrecheckClosed, ProgressNotRecorded, AnswerError):
+                # The lessons were started meanwhile (another tab), or consent was withdrawn.
+                return TemplateResponse(request, "quizzes/precheck_done.html", context)
+            if not created:  # answered before: what was recorded stands
+                context["done"] = attempt
+                return TemplateResponse(request, "quizzes/precheck_done.html", context)
         context.update(result=result, right=sum(1 for answer in result.answers if answer.correct))
         return TemplateResponse(request, "quizzes/precheck_done.html", context)
-    token = _token(quiz, phase=Phase.BEFORE)
-    questions = services.questions_of(quiz, key=_key_of(token), phase=Phase.BEFORE)
+    key = _attempt_key(request, quiz, Phase.BEFORE)
+    token = _token(request, quiz, key, Phase.BEFORE)
+    questions = services.questions_of(quiz, key=key, phase=Phase.BEFORE)
     context.update(
-        questions=_display(quiz, questions, Mask(_key_of(token))),
+        questions=_display(quiz, questions, Mask(key)),
         question_count=len(questions),
         token=token,
         content_version=content_cache.version(request),

@@ -1,6 +1,7 @@
 """Question banks, per-attempt order kept with the attempt, an assessment that keeps its answers
 to itself, and the wait after failed attempts (issue 17, item 2)."""
 
+import random
 import re
 import uuid
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.utils import timezone
 from courses.models import CoursePage, LessonPage
 from quizzes import services
 from quizzes.bank import draw
+from quizzes.demo import simulated_answers
 from quizzes.models import QuizAttempt, QuizPage
 from quizzes.selectors import cooldown_until
 from tests.factories import AdultFactory
@@ -163,13 +165,15 @@ def test_a_failed_assessment_shows_the_score_per_lesson_and_never_the_answers(cl
     assert html.count("Đọc lại bài này") == 3
 
 
-def test_an_assessment_tried_without_an_account_keeps_its_answers_too(client, assessment):
-    # A caregivers' course that issues certificates can be tried without an account.
+def test_a_visitor_is_asked_to_sign_in_before_an_assessment_and_is_never_graded(client, assessment):
+    # A caregivers' course may issue certificates and be read without an account; its
+    # assessment is not: a visitor sending one form again and again would learn its answers.
     CoursePage.objects.filter(pk=assessment.get_parent().pk).update(audience="caregiver")
-    response = _fail(client, assessment)
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "review-list" not in html and "Đọc lại bài này" in html
+    html = client.get(assessment.url).content.decode()
+    assert 'class="quiz-form' not in html and "/accounts/login/" in html
+    response = client.post(assessment.url, {"token": "x", **right_answers(assessment)})
+    page = response.content.decode()
+    assert "result-summary" not in page and "Đọc lại bài này" not in page
 
 
 def test_the_assessment_page_states_its_rules(client, assessment):
@@ -185,19 +189,23 @@ def test_after_three_failed_attempts_in_a_row_the_learner_waits(client, assessme
     client.force_login(learner)
     for _ in range(2):
         assert _fail(client, assessment).status_code == 302
-    opened = client.get(assessment.url).content.decode()  # a second form, opened before the third try
+    opened = client.get(assessment.url).content.decode()  # the third form, opened in another tab too
     assert _fail(client, assessment).status_code == 302
     html = client.get(assessment.url).content.decode()
-    assert "quiz-form" not in html and "chưa đạt 3 lần liên tiếp" in html
-    # The form opened before is refused too, by the service, and says when to come back.
-    response = _fail(client, assessment, opened)
-    assert "chưa đạt 3 lần liên tiếp" in client.get(response.url).content.decode()
+    assert "quiz-form" not in html and "3 lần liên tiếp chưa đạt" in html
+    # The form opened before is the same attempt (its key is the learner's third): sent again, it
+    # records nothing more.
+    assert _fail(client, assessment, opened).status_code == 302
     assert QuizAttempt.objects.filter(learner=learner).count() == 3
+    # And the service itself refuses a fourth attempt until the wait is over.
+    with pytest.raises(services.CoolingDown):
+        key = uuid.uuid4()
+        answers = simulated_answers(services.questions_of(assessment, key=key.hex), rng=random.Random(1), skill=0)
+        services.attempt_submit(learner=learner, quiz=assessment, submission_key=key, answers=answers)
     later = timezone.now() + timedelta(hours=24, minutes=1)
     assert cooldown_until(learner=learner, quiz=assessment, now=later) is None
     QuizAttempt.objects.filter(learner=learner).update(submitted_at=timezone.now() - timedelta(hours=25))
     assert 'class="quiz-form' in client.get(assessment.url).content.decode()
-    assert response.status_code == 302
 
 
 def test_the_wait_counts_failures_since_the_last_pass_and_comes_back_every_three(assessment):
@@ -239,3 +247,46 @@ def test_a_frontline_assessment_of_another_course_is_not_a_certificate_quiz(clie
     html = client.get(quiz.url).content.decode()
     response = client.post(quiz.url, form(quiz, {"token": token_of(html), **right_answers(quiz)}))
     assert "review-list" in client.get(response.url).content.decode()
+
+
+def test_reloading_shows_the_same_draw_until_it_is_sent(client, quiz):
+    _bank(quiz)
+    learner = AdultFactory()
+    client.force_login(learner)
+    first, again = (client.get(quiz.url).content.decode() for _ in range(2))
+    assert _drawn(first) == _drawn(again)
+    asked = _drawn(first)
+    data = {key: value for key, value in right_answers(quiz).items() if key.split("-", 1)[1][:36] in asked}
+    client.post(quiz.url, form(quiz, {"token": token_of(first), **data}))
+    keys = {str(QuizAttempt.objects.get(learner=learner).submission_key.hex)}
+    draws = set()
+    for _ in range(6):  # the next attempts draw with other keys
+        html = client.get(quiz.url).content.decode()
+        draws.add(frozenset(_drawn(html)))
+        answered = {k: v for k, v in right_answers(quiz).items() if k.split("-", 1)[1][:36] in _drawn(html)}
+        client.post(quiz.url, form(quiz, {"token": token_of(html), **answered}))
+    keys |= {a.submission_key.hex for a in QuizAttempt.objects.filter(learner=learner)}
+    assert len(keys) == 7 and len(draws) > 1
+
+
+def test_a_form_opened_by_another_account_is_not_taken(client, quiz):
+    other = AdultFactory()
+    client.force_login(other)
+    token = token_of(client.get(quiz.url).content.decode())
+    learner = AdultFactory()
+    client.force_login(learner)
+    response = client.post(quiz.url, form(quiz, {"token": token, **right_answers(quiz)}))
+    assert response.status_code == 400
+    assert not QuizAttempt.objects.exists()
+
+
+def test_attempts_allowed_count_every_language(client, quiz, en_quiz):
+    QuizPage.objects.filter(translation_key=quiz.translation_key).update(attempts_allowed=1)
+    quiz.refresh_from_db()
+    en_quiz.refresh_from_db()
+    learner = AdultFactory()
+    client.force_login(learner)
+    for page in (quiz, en_quiz):
+        html = client.get(page.url).content.decode()
+        client.post(page.url, form(page, {"token": token_of(html), **right_answers(page)}))
+    assert QuizAttempt.objects.filter(learner=learner).count() == 1

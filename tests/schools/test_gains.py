@@ -135,3 +135,47 @@ def test_the_course_page_offers_the_check_to_a_pupil_who_has_not_started(client,
     _take(pupil, quiz, phase=Phase.BEFORE, right=True)
     assert precheck_url not in client.get(course_url).content.decode()
     assert QuizAttempt.objects.filter(learner=pupil, phase=Phase.BEFORE).count() == 1
+
+
+def test_the_check_before_is_never_shown_as_a_result_nor_taken_as_the_quiz(client, quiz, six):
+    from tests.quizzes.conftest import form, right_answers, token_of
+
+    pupil = six[0]
+    client.force_login(pupil)
+    precheck_url = quiz.url + quiz.reverse_subpage("precheck")
+    html = client.get(precheck_url).content.decode()
+    # Its form sent to the quiz: nothing of it is read, nothing recorded, no result shown.
+    response = client.post(quiz.url, form(quiz, {"token": token_of(html), **right_answers(quiz)}))
+    assert response.status_code == 400 and not QuizAttempt.objects.exists()
+    before = _take(pupil, quiz, phase=Phase.BEFORE, right=True)
+    result = quiz.url + quiz.reverse_subpage("result", kwargs={"attempt_id": before.pk})
+    assert client.get(result).status_code == 404
+
+
+def test_the_check_before_closes_once_the_lessons_are_begun(client, quiz, six, lessons):
+    from progress.services import step_complete
+
+    pupil = six[0]
+    step_complete(learner=pupil, page=lessons[0])
+    client.force_login(pupil)
+    html = client.get(quiz.url + quiz.reverse_subpage("precheck")).content.decode()
+    assert 'class="quiz-form' not in html
+    with pytest.raises(quiz_services.PrecheckClosed):
+        _take(pupil, quiz, phase=Phase.BEFORE, right=True)
+
+
+def test_the_school_figure_is_withheld_when_it_would_give_away_a_small_class(quiz, school, leader, six):
+    small = services.classroom_create(school=school, teacher=leader, name="3B", grade=3, sign_in_kind="pictures")
+    (alone,) = services.roster_import(classroom=small, plan=plan_from_text("Đỗ Minh Khoa", existing_names=set()))
+    consent_all([alone], leader)
+    for pupil in six[:5]:
+        _take(pupil, quiz, phase=Phase.BEFORE, right=False)
+        _take(pupil, quiz, phase=Phase.QUIZ, right=True)
+    _take(alone, quiz, phase=Phase.BEFORE, right=False)
+    _take(alone, quiz, phase=Phase.QUIZ, right=False)
+    whole, classes = gains.school_gains(school=school)
+    shown = {group.name: group for group in classes}
+    assert not shown["3A"].modules[0].outcomes[0].suppressed  # five pupils
+    assert shown["3B"].modules[0].outcomes[0].suppressed  # one pupil
+    # The school's six minus 3A's five would be 3B's one pupil: withheld too.
+    assert all(outcome.suppressed for outcome in whole.modules[0].outcomes)
