@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Page
+from wagtail.search.query import Phrase
 
 from progress import selectors as progress_selectors
 
@@ -110,6 +111,19 @@ def _cover(image) -> Cover | None:
     return Cover(url=rendition.url, width=round(rendition.width), height=round(rendition.height))
 
 
+def search_terms(query: str) -> list:
+    """What to search for, best first. Typed with its diacritics, the words as typed. Typed
+    without them ("tong tien"), the words as a phrase in each page's folded text
+    (`courses.folding`), so that "tong tien" finds "tống tiền" rather than every page that says
+    "tổng đài" and "tiền"; then, if the phrase is nowhere, each word anywhere."""
+    folded = fold(query)
+    if folded != query.lower():
+        return [query]
+    if len(folded.split()) > 1:
+        return [Phrase(folded), folded]
+    return [folded]
+
+
 def build_listing(index: Page, request, filters: dict) -> Listing:
     """Courses of the catalogue's language that match the filters, with their live steps, plus
     the lessons that match a search: a fixed number of queries whatever the number of courses."""
@@ -133,16 +147,19 @@ def build_listing(index: Page, request, filters: dict) -> Listing:
     query = filters.get("q", "").strip()
     lessons: list[LessonPage] = []
     if query:
-        # Folded (no diacritics) against each page's folded text: "tong tien" finds "tống tiền",
-        # and "tống tiền" finds it too (courses.folding).
-        query = fold(query)
-        matching_courses = {page.pk for page in CoursePage.objects.child_of(index).live().search(query, operator="and")}
+        course_pages = CoursePage.objects.child_of(index).live()
+        lesson_pages = LessonPage.objects.descendant_of(index).live().public()
+        hits = [
+            (course_pages.search(terms, operator="and"), lesson_pages.search(terms, operator="and"))
+            for terms in search_terms(query)
+        ]
+        found = next(
+            ((found_courses, found_lessons) for found_courses, found_lessons in hits if found_courses or found_lessons),
+            hits[-1],
+        )
+        matching_courses = {page.pk for page in found[0]}
         listed = {course.path for course in courses}
-        lessons = [
-            page
-            for page in LessonPage.objects.descendant_of(index).live().public().search(query, operator="and")
-            if page.path[: -Page.steplen] in listed
-        ][:20]
+        lessons = [page for page in found[1] if page.path[: -Page.steplen] in listed][:20]
         matching_courses |= {c.pk for c in courses if any(lesson.path.startswith(c.path) for lesson in lessons)}
         courses = courses.filter(pk__in=matching_courses)
 
