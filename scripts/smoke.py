@@ -5,10 +5,10 @@
 
 It walks: the health check; home in both languages; the catalogue and every course and lesson
 page it links to; the lesson with the H5P activity, its player's own document, both their
-Content-Security-Policies and the package's files; a pupil signing in
-with class code, name and pictures, finishing a lesson and sending a quiz; the teacher's class
-dashboard and its CSV; the trainee social worker finishing the last lesson of the frontline
-course, and the certificate that follows, drawn by the task worker, downloaded and verified on
+Content-Security-Policies and the package's files; a pupil signing in with class code, name
+and pictures, answering the check before the lessons, finishing a lesson and sending a quiz;
+the teacher's class dashboard and its CSV; the trainee social worker finishing the last lesson
+of the frontline course, and the certificate that follows, drawn by the task worker, downloaded and verified on
 the public page and as JSON; the help page; the site's own 403 and 404 pages in each language.
 With `faults` (scripts/stack.py) it also stops Redis and then the database, and checks what
 visitors see meanwhile and that the site comes back by itself.
@@ -355,6 +355,17 @@ class Smoke:
         lesson_done = quiz_done = False
         for url in dict.fromkeys(steps):
             page = browser.get(url)
+            if urllib.parse.urlsplit(url).path.endswith("/before/"):
+                # The course page offers the check before the lessons: one question per lesson.
+                check = form_where(page, "data-quiz")
+                if check:
+                    response = browser.submit(check, quiz_answers(check))
+                    self.check(
+                        "pupil answers the check before the lessons",
+                        response.status == 200 and "result-summary" in response.text,
+                        f"{response.status} {response.url}",
+                    )
+                continue
             finish = form_where(page, "data-finish-lesson")
             if finish and not lesson_done:
                 response = browser.submit(finish)
