@@ -53,6 +53,8 @@ def test_help_page_offers_a_phone_link_and_explains_the_call(client, home_page):
     assert "Tổng đài điện thoại quốc gia bảo vệ trẻ em" in html
     assert "Gọi để được tư vấn, hỗ trợ." in html
     assert "miễn phí" not in html.lower() and "24 giờ" not in html  # no source says so
+    # An adult reads what it is for them before the parts that speak to children ("em").
+    assert html.index("Dành cho người lớn lo lắng cho một trẻ em") < html.index("Khi gọi 111")
     assert "không bao giờ là lỗi của em" in html
     assert 'href="tel:113"' in html
 
