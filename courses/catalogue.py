@@ -26,6 +26,39 @@ from .pages import request_key
 
 COVER_FILTER = "width-640|preserve-svg"
 
+#: Wagtail hook: `fn(request) -> ReaderFit | None`: what fits the reader (an app above knows a
+#: pupil's class; `schools` registers it), so that `courses` never names it.
+CATALOGUE_READER_HOOK = "catalogue_reader"
+AGE_BAND_ORDER = ("6-8", "9-11", "12-14", "15-17")
+#: Modules of older bands on these topics (sexual images, grooming, extortion) are not offered to
+#: a younger pupil unless their teacher assigned them.
+OLDER_ONLY_TOPICS = ("grooming", "image_sharing")
+
+
+@dataclass(frozen=True)
+class ReaderFit:
+    """A signed-in pupil's class as the catalogue needs it."""
+
+    age_band: str
+    assigned: frozenset  # the assigned courses' translation keys, as text
+    class_name: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.age_band}:{','.join(sorted(self.assigned))}"
+
+
+def reader_fit(request) -> ReaderFit | None:
+    """What the hook says of this reader, once per request."""
+    if request is None:
+        return None
+    if not hasattr(request, "_catalogue_reader_fit"):
+        from wagtail import hooks
+
+        fits = (fn(request) for fn in hooks.get_hooks(CATALOGUE_READER_HOOK))
+        request._catalogue_reader_fit = next((fit for fit in fits if fit), None)
+    return request._catalogue_reader_fit
+
 
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
@@ -64,6 +97,7 @@ class CourseCard:
     cover: Cover | None
     steps: tuple[str, ...]  # the live steps' translation keys, as text: enough for progress
     matches: tuple[LessonHit, ...] = ()  # in a search: the course's lessons that matched
+    assigned: bool = False  # to the reader's class
 
 
 @dataclass(frozen=True)
@@ -79,9 +113,12 @@ def catalogue_url(request) -> str:
 
 
 def _filters(request) -> tuple[CatalogueFilterForm, dict]:
-    """The request's filters, read once per request."""
+    """The request's filters, read once per request. A pupil's catalogue opens on their class's
+    age band (any filter chosen, even "All ages", replaces it)."""
     if not hasattr(request, "_catalogue_filters"):
-        form = CatalogueFilterForm(request.GET or None)
+        fit = reader_fit(request)
+        data = request.GET or ({"age": fit.age_band} if fit else None)
+        form = CatalogueFilterForm(data)
         request._catalogue_filters = form, (form.cleaned_data if form.is_valid() else {})
     return request._catalogue_filters
 
@@ -94,14 +131,15 @@ def _listing_key(index: Page, request, filters: dict) -> str | None:
     """None for a search, which is not cached."""
     if filters.get("q", "").strip():
         return None
-    return f"catalogue:{index.pk}:{request_key(request)}:{_chosen(filters)}"
+    fit = reader_fit(request)
+    return f"catalogue:{index.pk}:{request_key(request)}:{_chosen(filters)}" + (f":fit={fit.key}" if fit else "")
 
 
 def listing_entries(index: Page, request) -> dict:
     """The catalogue's cache entry for this request's filters (none for a search)."""
     _form, filters = _filters(request)
     key = _listing_key(index, request, filters)
-    return {key: lambda: build_listing(index, request, filters)} if key else {}
+    return {key: lambda: build_listing(index, request, filters, reader_fit(request))} if key else {}
 
 
 def _cover(image) -> Cover | None:
@@ -124,7 +162,23 @@ def search_terms(query: str) -> list:
     return [folded]
 
 
-def build_listing(index: Page, request, filters: dict) -> Listing:
+def _offered(courses, index: Page, fit: ReaderFit | None):
+    """For a pupil (`fit`): the courses their class was assigned come in whatever the filters,
+    and older bands' modules on sexual images and grooming are left out unless assigned."""
+    if fit is None:
+        return courses
+    older = AGE_BAND_ORDER[AGE_BAND_ORDER.index(fit.age_band) + 1 :] if fit.age_band in AGE_BAND_ORDER else ()
+    assigned = CoursePage.objects.child_of(index).live().public().filter(translation_key__in=fit.assigned)
+    held_back = (
+        CoursePage.objects.child_of(index)
+        .filter(audience=Audience.PUPIL, age_band__in=older, topics__code__in=OLDER_ONLY_TOPICS)
+        .exclude(translation_key__in=fit.assigned)
+    )
+    ids = set(courses.values_list("pk", flat=True)) | set(assigned.values_list("pk", flat=True))
+    return courses.model.objects.filter(pk__in=ids - set(held_back.values_list("pk", flat=True)))
+
+
+def build_listing(index: Page, request, filters: dict, fit: ReaderFit | None = None) -> Listing:
     """Courses of the catalogue's language that match the filters, with their live steps, plus
     the lessons that match a search: a fixed number of queries whatever the number of courses."""
     courses = (
@@ -163,7 +217,17 @@ def build_listing(index: Page, request, filters: dict) -> Listing:
         matching_courses |= {c.pk for c in courses if any(lesson.path.startswith(c.path) for lesson in lessons)}
         courses = courses.filter(pk__in=matching_courses)
 
+    if fit is not None:
+        courses = (
+            _offered(courses, index, fit)
+            .defer_streamfields()
+            .select_related("cover_image")
+            .prefetch_related("topics")
+            .order_by("path")
+        )
     courses = list(courses.distinct())
+    if fit is not None:  # the class's modules first
+        courses.sort(key=lambda course: str(course.translation_key) not in fit.assigned)
     titles = {course.path: course.title for course in courses}
     hits = [
         (
@@ -191,6 +255,7 @@ def build_listing(index: Page, request, filters: dict) -> Listing:
             cover=_cover(course.cover_image),
             steps=tuple(str(step.translation_key) for step in steps[course.path]),
             matches=tuple(hit for hit, path in hits if path == course.path),
+            assigned=bool(fit and str(course.translation_key) in fit.assigned),
         )
         for course in courses
     )
@@ -202,10 +267,11 @@ def catalogue_context(index: Page, request) -> dict:
     learner's progress."""
     form, filters = _filters(request)
     key = _listing_key(index, request, filters)
+    fit = reader_fit(request)
     if key is None:
-        listing = build_listing(index, request, filters)
+        listing = build_listing(index, request, filters, fit)
     else:
-        listing = content_cache.fetch(request, {key: lambda: build_listing(index, request, filters)})[key]
+        listing = content_cache.fetch(request, {key: lambda: build_listing(index, request, filters, fit)})[key]
     progress = progress_selectors.many_steps_progress(
         learner=request.user, steps_of={card.pk: card.steps for card in listing.cards}
     )
@@ -215,8 +281,10 @@ def catalogue_context(index: Page, request) -> dict:
         "courses": [(card, progress[card.pk]) for card in listing.cards],
         "lessons": listing.lessons,
         "query": filters.get("q", "").strip(),
+        "reader_fit": fit,
+        "fit_default": bool(fit and not request.GET),
         # The whole listing reads the same for every reader who has started none of its courses.
         "fragment_key": ""
-        if key is None or started or form.errors or getattr(request, "is_preview", False)
+        if key is None or started or fit or form.errors or getattr(request, "is_preview", False)
         else f"{_chosen(filters)}:{bool(request.GET)}",
     }

@@ -4,8 +4,28 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import ModelLogEntry
 
-from . import audit
-from .models import Classroom, School
+from courses.catalogue import CATALOGUE_READER_HOOK, ReaderFit
+
+from . import audit, selectors
+from .models import Classroom, CourseAssignment, School
+
+
+@hooks.register(CATALOGUE_READER_HOOK)
+def pupil_catalogue_fit(request):
+    """A signed-in pupil's catalogue opens on their class's age band and the modules assigned to
+    it, and holds back older bands' modules on sexual images and grooming (courses.catalogue)."""
+    user = request.user
+    if not (user.is_authenticated and user.is_pupil):
+        return None
+    classroom = selectors.classroom_of_pupil(user, with_school=False)
+    if classroom is None:
+        return None
+    keys = CourseAssignment.objects.filter(classroom=classroom, visible=True).values_list(
+        "course__translation_key", flat=True
+    )
+    return ReaderFit(
+        age_band=classroom.age_band, assigned=frozenset(str(key) for key in keys), class_name=classroom.name
+    )
 
 
 @hooks.register("register_log_actions")

@@ -236,6 +236,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 # Where a pupil signs in (class code, name, picture or PIN): lessons for children link here.
 PUPIL_LOGIN_URL = "schools:signin"
+# Where a teacher lands after signing in or confirming their e-mail, with no page asked for.
+TEACHER_HOME_URL = "schools:staff_home"
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
