@@ -95,12 +95,23 @@ def load_quizzes(home: Page, folders: list[Path] | None = None) -> QuizLoadResul
 
 def assessments(folders: list[Path] | None = None) -> list[dict]:
     """The bank size, scenario count and questions per attempt of each module quiz that draws
-    from a bank (the frontline final assessment), for `load_demo` to print."""
+    from a bank (the frontline final assessment), for `load_demo` to print: as the site serves
+    it (a quiz already in the CMS is left alone by the loader, and may differ from its file)."""
     out = []
     for module in read_curriculum(folders):
         summary = assessment_summary(module)
-        if summary and summary["per_attempt"] < summary["bank"]:
-            out.append({"module": module.key, **summary})
+        if not summary or summary["per_attempt"] >= summary["bank"]:
+            continue
+        page = QuizPage.objects.filter(slug=module.data["vi"]["quiz"]["slug"], locale__language_code="vi").first()
+        if page is not None:
+            questions = list(page.questions.raw_data)
+            per_attempt = page.questions_per_attempt
+            summary = {
+                "bank": len(questions),
+                "scenarios": sum(1 for q in questions if q["type"] == "scenario"),
+                "per_attempt": per_attempt if 0 < per_attempt < len(questions) else len(questions),
+            }
+        out.append({"module": module.key, **summary})
     return out
 
 

@@ -6,6 +6,7 @@ sample holding every audience and age band, the H5P demo lesson and two modules 
 class's band; `make setup` loads the whole curriculum on every CI run, and the files' own tests
 below check every module."""
 
+import io
 from html import unescape
 
 import pytest
@@ -95,7 +96,13 @@ def test_the_curriculum_files_hold_the_whole_catalogue():
 
 @pytest.mark.django_db
 def test_load_demo_builds_the_bilingual_curriculum_once(client, sample_curriculum):
-    call_command("load_demo")
+    printed = io.StringIO()
+    call_command("load_demo", stdout=printed)
+    # The frontline final assessment as the site serves it: a bank, mostly scenarios.
+    assert (
+        "Final assessment 70-frontline-ocsea: bank of 49 questions, 37 scenarios (76 %), 18 per attempt."
+        in printed.getvalue()
+    )
     counts = (Page.objects.count(), Translation.objects.count())
     call_command("load_demo")
     assert (Page.objects.count(), Translation.objects.count()) == counts
