@@ -53,10 +53,14 @@ def package_files(*, content=None, library=None, h5p=None) -> dict[str, bytes]:
 
 
 def zipped(files: dict[str, bytes], *, compresslevel: int = 6) -> bytes:
+    """The same files always make the same bytes: each entry has a fixed date, not the clock's
+    (two packages built a second apart would otherwise differ, and so would their digests)."""
     memory = io.BytesIO()
     with zipfile.ZipFile(memory, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
         for name, data in files.items():
-            archive.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=compresslevel)
     return memory.getvalue()
 
 
