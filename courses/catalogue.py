@@ -41,7 +41,6 @@ class ReaderFit:
 
     age_band: str
     assigned: frozenset  # the assigned courses' translation keys, as text
-    class_name: str = ""
 
     @property
     def key(self) -> str:

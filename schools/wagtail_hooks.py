@@ -23,9 +23,7 @@ def pupil_catalogue_fit(request):
     keys = CourseAssignment.objects.filter(classroom=classroom, visible=True).values_list(
         "course__translation_key", flat=True
     )
-    return ReaderFit(
-        age_band=classroom.age_band, assigned=frozenset(str(key) for key in keys), class_name=classroom.name
-    )
+    return ReaderFit(age_band=classroom.age_band, assigned=frozenset(str(key) for key in keys))
 
 
 @hooks.register("register_log_actions")

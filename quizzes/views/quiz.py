@@ -228,7 +228,8 @@ def take_quiz(request, quiz):
         # Not recorded: show the result straight away; nothing is kept.
         result = grade(questions, answers)
         context.update(_result_context(request, quiz, course, questions, answers, result, quiz.pass_mark_percent))
-        context.update(review=review(questions, answers, result, _layout(questions, mask)) if context["review"] else [])
+        if not context["keeps_answers"]:
+            context["review"] = review(questions, answers, result, _layout(questions, mask))
         return TemplateResponse(request, "quizzes/quiz_result.html", context)
 
     context.update(_rules(quiz, bank, course))
@@ -357,7 +358,6 @@ def _result_context(request, quiz, course, questions, answers, result: Grade, pa
         "passed": result.percent >= pass_mark,
         "pass_mark": pass_mark,
         "keeps_answers": keeps,
-        "review": not keeps,
     }
     if keeps:
         context["outcomes"] = _outcome_rows(course.outline(request), questions, result, pass_mark)
@@ -376,7 +376,7 @@ def attempt_result(request, quiz, attempt_id: int):
     context.update(
         _result_context(request, quiz, course, attempt.questions, attempt.answers, result, attempt.pass_mark_percent)
     )
-    if context["review"]:
+    if not context["keeps_answers"]:
         context["review"] = review(attempt.questions, attempt.answers, result, attempt.layout)
     context["attempt"] = attempt
     return TemplateResponse(request, "quizzes/quiz_result.html", context)
