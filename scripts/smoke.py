@@ -7,9 +7,10 @@ It walks: the health check; home in both languages; the catalogue and every cour
 page it links to; the lesson with the H5P activity, its player's own document, both their
 Content-Security-Policies and the package's files; a pupil signing in with class code, name
 and pictures, answering the check before the lessons, finishing a lesson and sending a quiz;
-the teacher's class dashboard and its CSV; the trainee social worker finishing the last lesson
-of the frontline course, and the certificate that follows, drawn by the task worker, downloaded and verified on
-the public page and as JSON; the help page; the site's own 403 and 404 pages in each language.
+the teacher's class dashboard and its CSV, the school's learning gains and their CSV; the
+trainee social worker finishing the last lesson of the frontline course, and the certificate
+that follows, drawn by the task worker, downloaded and verified on the public page and as
+JSON; the help page; the site's own 403 and 404 pages in each language.
 With `faults` (scripts/stack.py) it also stops Redis and then the database, and checks what
 visitors see meanwhile and that the site comes back by itself.
 
@@ -402,6 +403,15 @@ class Smoke:
         if self.check("teacher: leads a school", bool(schools)):
             self.page(
                 browser, schools[0] + "audit/", "teacher: the school's audit log", contains='data-testid="audit-log"'
+            )
+            self.page(
+                browser, schools[0] + "learning-gains/", "teacher: the school's learning gains", contains="data-table"
+            )
+            gains = browser.get(schools[0] + "learning-gains.csv")
+            self.check(
+                "teacher: learning gains CSV, no pupil named",
+                gains.status == 200 and "csv" in gains.headers.get("Content-Type", "") and gains.text.count("\n") > 3,
+                f"{gains.status} {gains.headers.get('Content-Type')}",
             )
 
     def certificate(self, wait_seconds: float = 180) -> None:
