@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.credentials import PICTURES, PICTURES_IN_SECRET, PIN_DIGITS
 from accounts.names import NameField
 
-from .models import CLASS_CODE_LENGTH, Classroom, SchoolKind, normalise_code
+from .models import CLASS_CODE_LENGTH, Classroom, SchoolKind, TalkAbout, normalise_code
 from .provinces import Province
 from .roster import CSV_COLUMNS, MAX_PASTE_CHARACTERS, too_long_message
 
@@ -189,3 +189,40 @@ class PinSecretForm(forms.Form):
 
     def answer(self) -> tuple[str, ...]:
         return tuple(self.cleaned_data["pin"])
+
+
+# --- "I want to talk" -------------------------------------------------------------------------
+
+
+class TalkForm(forms.Form):
+    """A pupil's request: whom, optionally what about, and how soon. No free text."""
+
+    adult = forms.TypedChoiceField(label=_("Who do you want to talk to?"), coerce=int, widget=forms.RadioSelect)
+    about = forms.ChoiceField(
+        label=_("What is it about? You do not have to say."),
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+    )
+    urgent = forms.TypedChoiceField(
+        label=_("How soon?"),
+        choices=[("no", _("It can wait a day or two")), ("yes", _("It is urgent: I need help soon"))],
+        coerce=lambda value: value == "yes",
+        initial="no",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, adults, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["adult"].choices = [
+            (
+                choice.adult.pk,
+                _("%(name)s (school counsellor)") % {"name": choice.adult.get_display_name()}
+                if choice.counsellor
+                else choice.adult.get_display_name(),
+            )
+            for choice in adults
+        ]
+        if len(adults) == 1:
+            self.fields["adult"].initial = adults[0].adult.pk
+        self.fields["about"].choices = [("", _("I would rather not say")), *TalkAbout.choices]

@@ -7,18 +7,24 @@ approves a join request), a teacher of a class, a pupil of a class (one class pe
 A `CourseAssignment` puts a course on a class's list with a due date. A `ConsentRecord` holds
 the pupil's assent and a parent's or guardian's consent; without it nothing the pupil does is
 stored (it sets `accounts.User.learning_data_consent`). `ConsentEvent` is the log of consent
-given and withdrawn. Everything is written by `schools.services`.
+given and withdrawn. A `TalkRequest` is a pupil's "I want to talk": to one adult (a teacher of
+their class, or the school's `counsellor`), optionally what about, whether it is urgent, and what
+the adult did; no free text. It is a safeguarding channel, not learning data, so it is stored
+without consent and deleted `TALK_REQUEST_DAYS` after it was handled (docs/security.md).
+Everything is written by `schools.services`.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CredentialKind
@@ -62,6 +68,15 @@ class School(models.Model):
         max_length=JOIN_CODE_LENGTH,
         unique=True,
         help_text=_("Teachers type it to ask to join the school; a leader approves them."),
+    )
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("counsellor"),
+        help_text=_("A member of staff pupils may choose when they ask to talk; set by a school leader."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -281,3 +296,95 @@ class ConsentEvent(models.Model):
 
     def __str__(self):
         return f"{self.pupil} · {self.get_action_display()} · {self.at:%Y-%m-%d}"
+
+
+# A request no one has handled after this many days is flagged to the school's leaders.
+TALK_WAITING_DAYS = 3
+
+
+class TalkAbout(models.TextChoices):
+    """What a pupil may say it is about: optional, in a child's words."""
+
+    ONLINE = "online", _("Something online upset me")
+    MEAN = "mean", _("Someone is being mean to me")
+    SECRET = "secret", _("Someone asked me for pictures or to keep a secret")
+    FRIEND = "friend", _("My friend needs help")
+    OTHER = "other", _("Something else")
+
+
+class TalkStatus(models.TextChoices):
+    NEW = "new", _("Not yet handled")
+    TALKED = "talked", _("Talked with the pupil")
+    REFERRED = "referred", _("Referred (111, the commune or ward, the police)")
+    CLOSED = "closed", _("Closed")
+
+
+class TalkRequest(models.Model):
+    """A pupil asks one adult to talk. Seen only by that adult and the school's leaders."""
+
+    pupil = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talk_requests", verbose_name=_("pupil")
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="talk_requests", verbose_name=_("school"))
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="talk_requests", verbose_name=_("class")
+    )
+    # Kept when the adult's account goes: the leaders still see the request and act on it.
+    adult = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="talk_requests_to_me",
+        verbose_name=_("adult asked"),
+    )
+    about = models.CharField(_("about"), max_length=10, choices=TalkAbout.choices, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=TalkStatus.choices, default=TalkStatus.NEW)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("seen by the adult at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        verbose_name = _("talk request")
+        verbose_name_plural = _("talk requests")
+        ordering = ["-urgent", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=TalkStatus.values), name="schools_talk_status_valid"),
+            models.CheckConstraint(
+                condition=Q(about="") | Q(about__in=TalkAbout.values), name="schools_talk_about_valid"
+            ),
+            # Handled exactly when it has left "new": the retention counts from handled_at.
+            models.CheckConstraint(
+                condition=(Q(status=TalkStatus.NEW) & Q(handled_at__isnull=True))
+                | (~Q(status=TalkStatus.NEW) & Q(handled_at__isnull=False)),
+                name="schools_talk_handled_when_not_new",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "adult"], condition=Q(status=TalkStatus.NEW), name="schools_talk_one_open_per_adult"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["adult", "status"], name="schools_talk_adult_idx"),
+            models.Index(fields=["school", "status"], name="schools_talk_school_idx"),
+            models.Index(fields=["handled_at"], name="schools_talk_handled_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.pupil} → {self.adult} · {self.get_status_display()} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def handled(self) -> bool:
+        return self.status != TalkStatus.NEW
+
+    @property
+    def waiting(self) -> bool:
+        """Not handled after TALK_WAITING_DAYS days."""
+        return not self.handled and self.created_at < timezone.now() - timedelta(days=TALK_WAITING_DAYS)

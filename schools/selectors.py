@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
@@ -29,7 +30,17 @@ from progress.selectors import ContainerProgress, group_progress, many_steps_pro
 from quizzes.models import Phase, QuizAnswer, QuizAttempt, QuizPage
 from quizzes.questions import prompt_of
 
-from .models import Classroom, ConsentEvent, CourseAssignment, Membership, MembershipRole, School
+from .models import (
+    TALK_WAITING_DAYS,
+    Classroom,
+    ConsentEvent,
+    CourseAssignment,
+    Membership,
+    MembershipRole,
+    School,
+    TalkRequest,
+    TalkStatus,
+)
 
 # A quiz failed this many times (and not passed since) means the pupil needs help; so does no
 # progress at all this many days after the due date.
@@ -620,3 +631,111 @@ def class_dashboard_with_h5p(*, classroom: Classroom) -> ClassDashboard:
             percent = result.best_percent if result else None
             row.h5p_percents.append(None if percent is None else round(percent))
     return dashboard
+
+
+# --- Talk requests ("I want to talk") ---------------------------------------------------------
+# Seen by the pupil who sent it, the adult it was sent to (while on the school's staff) and the
+# school's leaders; 404 for everyone else. Nothing handled more than TALK_REQUEST_DAYS ago is
+# shown, even before the purge has deleted it.
+
+
+@dataclass(frozen=True)
+class TalkAdult:
+    adult: User
+    counsellor: bool  # the school's counsellor (else a teacher of the pupil's class)
+
+
+def talk_adults_for(*, classroom: Classroom) -> list[TalkAdult]:
+    """Whom a pupil of the class may ask: the class's teachers still on the school's staff, then
+    the school's counsellor (if not one of them). One query."""
+    on_staff = Membership.objects.filter(school_id=classroom.school_id, classroom=None, approved=True).exclude(
+        role=MembershipRole.PUPIL
+    )
+    teaches = Membership.objects.filter(classroom=classroom, role=MembershipRole.TEACHER)
+    counsellor_id = classroom.school.counsellor_id
+    adults = User.objects.filter(pk__in=on_staff.values("user_id")).filter(
+        Q(pk__in=teaches.values("user_id")) | Q(pk=counsellor_id or 0)
+    )
+    found = sorted(adults, key=lambda adult: vietnamese_sort_key(adult.get_display_name()))
+    teachers = [TalkAdult(adult=a, counsellor=False) for a in found if a.pk != counsellor_id]
+    return teachers + [TalkAdult(adult=a, counsellor=True) for a in found if a.pk == counsellor_id]
+
+
+def _talk_kept(now=None) -> Q:
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TALK_REQUEST_DAYS)
+    return Q(handled_at__isnull=True) | Q(handled_at__gte=cutoff)
+
+
+def talk_requests_of_pupil(*, pupil) -> list[TalkRequest]:
+    """The pupil's own requests, open ones first, newest first."""
+    return list(
+        TalkRequest.objects.filter(_talk_kept(), pupil=pupil)
+        .select_related("adult")
+        .order_by(F("handled_at").asc(nulls_first=True), "-created_at")
+    )
+
+
+def _led_school_ids(user):
+    return Membership.objects.filter(user=user, role=MembershipRole.LEADER, classroom=None, approved=True).values(
+        "school_id"
+    )
+
+
+def _staff_school_ids(user):
+    return (
+        Membership.objects.filter(user=user, classroom=None, approved=True)
+        .exclude(role=MembershipRole.PUPIL)
+        .values("school_id")
+    )
+
+
+def _talk_visible_to_staff(user) -> Q:
+    """Sent to `user` at a school they are still staff of, or at a school they lead."""
+    return Q(adult=user, school_id__in=_staff_school_ids(user)) | Q(school_id__in=_led_school_ids(user))
+
+
+def talk_request_for_staff(*, user, request_id: int) -> TalkRequest:
+    """The request, if it was sent to `user` or `user` leads its school; 404 for anyone else."""
+    if not user.is_authenticated or user.is_pupil:
+        raise Http404
+    talk_request = (
+        TalkRequest.objects.filter(_talk_visible_to_staff(user), _talk_kept(), pk=request_id)
+        .select_related("pupil", "classroom", "adult", "handled_by", "school")
+        .first()
+    )
+    if talk_request is None:
+        raise Http404
+    return talk_request
+
+
+@dataclass(frozen=True)
+class TalkNotice:
+    request: TalkRequest
+    for_me: bool  # sent to the reader; else shown because the reader leads the school
+
+
+def talk_notices(*, user, classroom: Classroom | None = None) -> list[TalkNotice]:
+    """Requests not yet handled that the reader should act on: those sent to them and, for a
+    school's leaders, the school's urgent ones and those waiting more than TALK_WAITING_DAYS days.
+    Urgent first. One query."""
+    if not user.is_authenticated or user.is_pupil:
+        return []
+    waiting_since = timezone.now() - timedelta(days=TALK_WAITING_DAYS)
+    led = Q(school_id__in=_led_school_ids(user)) & (Q(urgent=True) | Q(created_at__lt=waiting_since))
+    requests = TalkRequest.objects.filter(
+        Q(adult=user, school_id__in=_staff_school_ids(user)) | led, status=TalkStatus.NEW
+    )
+    if classroom is not None:
+        requests = requests.filter(classroom=classroom)
+    requests = requests.select_related("pupil", "classroom", "adult").order_by("-urgent", "created_at")
+    return [TalkNotice(request=r, for_me=r.adult_id == user.pk) for r in requests]
+
+
+def school_talk_requests(*, school: School) -> list[TalkRequest]:
+    """Every request of the school still kept, for its leaders: not yet handled first, urgent
+    first, oldest first."""
+    return list(
+        TalkRequest.objects.filter(_talk_kept(), school=school)
+        .select_related("pupil", "classroom", "adult", "handled_by")
+        .order_by(F("handled_at").asc(nulls_first=True), "-urgent", "created_at")
+    )

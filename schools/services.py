@@ -4,10 +4,12 @@ views call these and nothing else writes these models."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import credentials
@@ -28,6 +30,8 @@ from .models import (
     Membership,
     MembershipRole,
     School,
+    TalkRequest,
+    TalkStatus,
     new_code,
     normalise_code,
 )
@@ -362,3 +366,135 @@ def course_unassign(*, assignment: CourseAssignment) -> None:
     """Take a course off the list; pupils' progress in it is kept."""
     assignment.delete()
     class_dashboard_changed(assignment.classroom)
+
+
+# --- Talk requests ("I want to talk") ---------------------------------------------------------
+# A safeguarding channel, not learning data: written whatever the pupil's consent, deleted
+# TALK_REQUEST_DAYS after an adult handled it (docs/security.md, "A pupil asks to talk").
+
+# More than this many requests in a day is not a child asking for help but a game (or a shared
+# phone): the page says to talk to an adult or call 111 instead.
+TALK_REQUESTS_PER_DAY = 5
+
+
+class TalkAlreadySent(SchoolError):
+    """The pupil already asked this adult, who has not handled it yet."""
+
+    def __init__(self, talk_request: TalkRequest):
+        super().__init__(str(talk_request.pk))
+        self.talk_request = talk_request
+
+
+class TalkTooMany(SchoolError):
+    """More than TALK_REQUESTS_PER_DAY requests in a day."""
+
+
+@transaction.atomic
+def talk_request_create(*, pupil: User, adult_id: int, about: str = "", urgent: bool = False) -> TalkRequest:
+    """A pupil asks one of the adults they may choose (selectors.talk_adults_for) to talk. One open
+    request per adult: asking again raises TalkAlreadySent with the open one."""
+    if not pupil.is_pupil:
+        raise SchoolError(_("Only pupils send this request. Adults talk to the pupil directly."))
+    # One request at a time per pupil: two taps of "Send" make one row.
+    User.objects.select_for_update().filter(pk=pupil.pk).first()
+    classroom = selectors.classroom_of_pupil(pupil)
+    if classroom is None or not classroom.active:
+        raise SchoolError(_("You are not in a class on this site. Talk to an adult you trust, or call 111."))
+    choices = selectors.talk_adults_for(classroom=classroom)
+    adult = next((choice.adult for choice in choices if choice.adult.pk == adult_id), None)
+    if adult is None:
+        raise SchoolError(_("Choose who you want to talk to."))
+    existing = TalkRequest.objects.filter(pupil=pupil, adult=adult, status=TalkStatus.NEW).first()
+    if existing is not None:
+        raise TalkAlreadySent(existing)
+    since = timezone.now() - timedelta(days=1)
+    if TalkRequest.objects.filter(pupil=pupil, created_at__gte=since).count() >= TALK_REQUESTS_PER_DAY:
+        raise TalkTooMany(
+            _("You have sent many requests today. Go and tell your teacher in person, or call 111 to talk now.")
+        )
+    talk_request = TalkRequest.objects.create(
+        pupil=pupil, school=classroom.school, classroom=classroom, adult=adult, about=about, urgent=urgent
+    )
+    audit.record(action="schools.talk_requested", classroom=classroom, pupil=pupil, request=talk_request.pk)
+    return talk_request
+
+
+def talk_request_seen(*, talk_request: TalkRequest, by: User) -> None:
+    """The adult asked opened it: from now on the pupil reads "your teacher has seen it"."""
+    if talk_request.seen_at is None and talk_request.adult_id == by.pk:
+        talk_request.seen_at = timezone.now()
+        TalkRequest.objects.filter(pk=talk_request.pk, seen_at__isnull=True).update(seen_at=talk_request.seen_at)
+
+
+@transaction.atomic
+def talk_request_mark(*, talk_request: TalkRequest, status: str, by: User) -> TalkRequest:
+    """The adult (or a leader) says what was done; the request is deleted TALK_REQUEST_DAYS later."""
+    if status not in (TalkStatus.TALKED, TalkStatus.REFERRED, TalkStatus.CLOSED):
+        raise SchoolError(_("Choose one of the buttons: talked, referred or closed."))
+    now = timezone.now()
+    talk_request.status, talk_request.handled_at, talk_request.handled_by = status, now, by
+    fields = ["status", "handled_at", "handled_by"]
+    if talk_request.seen_at is None and talk_request.adult_id == by.pk:
+        talk_request.seen_at = now
+        fields.append("seen_at")
+    talk_request.save(update_fields=fields)
+    audit.record(
+        action="schools.talk_status_changed",
+        classroom=talk_request.classroom,
+        by=by,
+        pupil=talk_request.pupil,
+        request=talk_request.pk,
+        status=status,
+    )
+    return talk_request
+
+
+def talk_request_delete_on(talk_request: TalkRequest) -> date | None:
+    """The day a handled request is deleted (None while it waits to be handled)."""
+    if talk_request.handled_at is None:
+        return None
+    return timezone.localdate(talk_request.handled_at + timedelta(days=settings.TALK_REQUEST_DAYS))
+
+
+@transaction.atomic
+def talk_requests_purge(*, now: datetime | None = None) -> int:
+    """Delete the requests handled more than TALK_REQUEST_DAYS ago; returns how many. One query
+    when there is nothing to delete, so pages that show requests call it too (nothing outlives
+    its time where no cron runs `manage.py purge_talk_requests`)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TALK_REQUEST_DAYS)
+    due = list(TalkRequest.objects.filter(handled_at__lt=cutoff).values_list("pk", "school_id"))
+    if not due:
+        return 0
+    TalkRequest.objects.filter(pk__in=[pk for pk, _school in due]).delete()
+    per_school: dict[int, int] = {}
+    for _pk, school_id in due:
+        per_school[school_id] = per_school.get(school_id, 0) + 1
+    for school in School.objects.filter(pk__in=per_school):
+        audit.record(action="schools.talk_requests_purged", school=school, count=per_school[school.pk])
+    return len(due)
+
+
+@transaction.atomic
+def school_set_counsellor(*, school: School, counsellor_id: int | None, by: User) -> User | None:
+    """A leader names the member of staff pupils may choose besides their class teachers (None:
+    nobody). Only approved staff of this school."""
+    counsellor = None
+    if counsellor_id is not None:
+        membership = (
+            Membership.objects.filter(
+                school=school,
+                classroom=None,
+                approved=True,
+                user_id=counsellor_id,
+                role__in=[MembershipRole.LEADER, MembershipRole.TEACHER],
+            )
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            raise SchoolError(_("Choose a teacher or leader of this school: only its staff can be its counsellor."))
+        counsellor = membership.user
+    School.objects.filter(pk=school.pk).update(counsellor=counsellor)
+    school.counsellor = counsellor
+    audit.record(action="schools.counsellor_set", school=school, by=by, counsellor=counsellor_id)
+    return counsellor

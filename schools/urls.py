@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consent, gains, signin, staff
+from .views import consent, gains, signin, staff, talk
 
 app_name = "schools"
 
@@ -42,4 +42,9 @@ urlpatterns = [
         staff.unassign,
         name="unassign",
     ),
+    # "I want to talk": the pupil's page; the request for the adult asked and the leaders
+    path("talk/", talk.talk, name="talk"),
+    path("talk/requests/<int:request_id>/", talk.talk_request, name="talk_request"),
+    path("schools/<int:school_id>/talk/", talk.school_talk_requests, name="school_talk_requests"),
+    path("schools/<int:school_id>/counsellor/", talk.school_counsellor, name="school_counsellor"),
 ]

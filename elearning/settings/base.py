@@ -220,6 +220,10 @@ else:
 # How long the audit log of staff actions on children's data is kept (schools.audit), in days:
 # two school years, long enough to answer a family's question about last year.
 AUDIT_LOG_DAYS = env.int("AUDIT_LOG_DAYS", default=730)
+# How long a pupil's "I want to talk" request is kept after the adult marked it handled, in days
+# (schools.TalkRequest; purge_talk_requests deletes it): the platform rings the bell, the school's
+# safeguarding record keeps the case. Long enough to follow up, short enough to hold little.
+TALK_REQUEST_DAYS = env.int("TALK_REQUEST_DAYS", default=30)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -5,6 +5,7 @@ names one pupil, and lasts 30 days."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.shortcuts import render
 from django.urls import reverse
@@ -82,4 +83,5 @@ def consent_online(request, token: str):
         )
         done = True
     context = {"pupil": pupil, "classroom": classroom, "form": form, "done": done}
+    context["talk_request_days"] = settings.TALK_REQUEST_DAYS
     return render(request, "schools/consent_online.html", context, status=400 if form.errors else 200)
