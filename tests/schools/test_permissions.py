@@ -114,6 +114,8 @@ CASES = [
 # Taking an id, but reached only through the pupil sign-in (tested in test_signin.py), or a
 # signed token rather than an id (the family's consent link, tested in test_consent.py).
 SIGN_IN_ONLY = {"signin_secret", "consent_online"}
+# A pupil's request to talk, and the leader's pages for it: walked as every role in test_talk.py.
+TALK = {"talk_request", "school_talk_requests", "school_counsellor"}
 
 
 def _kwargs(name, ids, extra):
@@ -139,7 +141,7 @@ def _schools_patterns():
 
 def test_every_schools_url_with_an_id_is_in_the_walk():
     with_ids = {p.name for p in _schools_patterns() if p.pattern.converters}
-    assert with_ids == {name for name, *_ in CASES} | SIGN_IN_ONLY
+    assert with_ids == {name for name, *_ in CASES} | SIGN_IN_ONLY | TALK
 
 
 def _expected(role, allowed):
