@@ -1,7 +1,7 @@
-"""The demo school for `manage.py load_demo`: two teachers (Cô Lan leads the school), classes of
-grades 3, 7 and 10 with 26 pupils each, consent recorded for most and missing for a few, the
-modules of each class's age band assigned, and made-up progress so the dashboards say
-something. Everything goes through the services, as real use would. Idempotent: once the
+"""The demo school for `manage.py load_demo`: two teachers (Cô Lan leads the school; Thầy Nam is
+its counsellor, whom any pupil may choose under "I want to talk"), classes of grades 3, 7 and 10
+with 26 pupils each, consent recorded for most and missing for a few, the modules of each class's
+age band assigned, and made-up progress so the dashboards say something. Everything goes through the services, as real use would. Idempotent: once the
 school exists nothing is added."""
 
 from __future__ import annotations
@@ -109,6 +109,7 @@ def load_school(*, seed: int = 2026) -> SchoolLoadResult:
         # The codes the README names, also in a demo school made before codes had 8 characters.
         for name, _grade, _kind, _email, code in CLASSES:
             Classroom.objects.filter(school=existing, name=name).exclude(class_code=code).update(class_code=code)
+        _name_counsellor(existing)
     pupil = User.objects.filter(
         display_name=DEMO_PUPIL, memberships__classroom__name="3A", memberships__school__name=DEMO_SCHOOL
     ).first()
@@ -116,6 +117,15 @@ def load_school(*, seed: int = 2026) -> SchoolLoadResult:
         result.demo_code = Classroom.objects.get(memberships__user=pupil).class_code
         result.demo_secret = credentials.secret_of(pupil.pupil_credential)
     return result
+
+
+def _name_counsellor(school: School) -> None:
+    """Thầy Nam is the school's counsellor, so a pupil of 3A (Cô Lan's class) may choose either of
+    them under "I want to talk"; a demo school made before the counsellor existed gets him too."""
+    nam = User.objects.filter(email="teacher2@example.com").first()
+    if school.counsellor_id is None and nam is not None:
+        lan = User.objects.filter(email="teacher@example.com").first()
+        services.school_set_counsellor(school=school, counsellor_id=nam.pk, by=lan)
 
 
 def _create(result: SchoolLoadResult, rng: random.Random) -> None:
@@ -126,6 +136,7 @@ def _create(result: SchoolLoadResult, rng: random.Random) -> None:
     school.staff_join_code = DEMO_JOIN_CODE
     request = services.school_join_request(user=nam, code=school.staff_join_code)
     services.staff_decide(membership=request, approve=True)
+    _name_counsellor(school)
     today = timezone.localdate()
     for name, grade, kind, email, code in CLASSES:
         teacher = teachers[email]

@@ -474,3 +474,17 @@ def test_the_notice_costs_one_query_however_many_requests(client, world):
     ask(world)
     services.talk_request_create(pupil=world["classmate"], adult_id=world["teacher"].pk, urgent=True)
     assert count() == before
+
+
+def test_the_demo_schools_counsellor_is_thay_nam(db):
+    from schools.demo import DEMO_SCHOOL, load_school
+
+    call_command("load_demo", without_curriculum=True)  # the demo adults
+    load_school()
+    school = School.objects.get(name=DEMO_SCHOOL)
+    assert school.counsellor.email == "teacher2@example.com"
+    class_3a = school.classrooms.get(name="3A")
+    assert [(choice.adult.email, choice.counsellor) for choice in selectors.talk_adults_for(classroom=class_3a)] == [
+        ("teacher@example.com", False),
+        ("teacher2@example.com", True),
+    ]
