@@ -1,8 +1,8 @@
 """The demo school for `manage.py load_demo`: two teachers (Cô Lan leads the school; Thầy Nam is
 its counsellor, whom any pupil may choose under "I want to talk"), classes of grades 3, 7 and 10
 with 26 pupils each, consent recorded for most and missing for a few, the modules of each class's
-age band assigned, and made-up progress so the dashboards say something. Everything goes through the services, as real use would. Idempotent: once the
-school exists nothing is added."""
+age band assigned, and made-up progress so the dashboards say something. Everything goes through
+the services, as real use would. Idempotent: once the school exists nothing is added."""
 
 from __future__ import annotations
 
