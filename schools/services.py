@@ -117,6 +117,8 @@ def staff_remove(*, membership: Membership) -> None:
         if leaders.count() <= 1:
             raise SchoolError(_("A school needs at least one leader: make someone else a leader first."))
     Membership.objects.filter(user=membership.user, school=school).exclude(role=MembershipRole.PUPIL).delete()
+    # Pupils can no longer choose them to talk to (selectors.talk_adults_for): nor is the school page to say so.
+    School.objects.filter(pk=school.pk, counsellor=membership.user).update(counsellor=None)
 
 
 @transaction.atomic

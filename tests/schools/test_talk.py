@@ -336,6 +336,20 @@ def test_the_leader_names_a_counsellor_from_the_schools_staff_only(client, world
     assert "Thầy Nam (school counsellor)" in client.get(en("talk")).content.decode()
 
 
+def test_a_counsellor_who_leaves_the_school_is_no_longer_offered(client, world):
+    services.staff_remove(membership=Membership.objects.get(user=world["counsellor"], classroom=None))
+    assert School.objects.get(pk=world["school"].pk).counsellor is None
+    client.force_login(world["pupil"])
+    assert "Cô Hoa" not in client.get(en("talk")).content.decode()
+
+
+def test_a_request_a_leader_handled_reads_seen_to_the_pupil(client, world):
+    services.talk_request_mark(talk_request=ask(world), status="talked", by=world["leader"])
+    client.force_login(world["pupil"])
+    page = client.get(en("talk")).content.decode()
+    assert "A grown-up at your school has seen it." in page and "will see it soon" not in page
+
+
 def join_pending(school) -> User:
     teacher = AdultFactory(display_name="Cô Chờ")
     services.school_join_request(user=teacher, code=school.staff_join_code)
