@@ -30,6 +30,7 @@ from .models import (
     Membership,
     MembershipRole,
     School,
+    TalkAbout,
     TalkRequest,
     TalkStatus,
     new_code,
@@ -397,6 +398,8 @@ def talk_request_create(*, pupil: User, adult_id: int, about: str = "", urgent: 
     request per adult: asking again raises TalkAlreadySent with the open one."""
     if not pupil.is_pupil:
         raise SchoolError(_("Only pupils send this request. Adults talk to the pupil directly."))
+    if about and about not in TalkAbout.values:
+        raise SchoolError(_("Choose what it is about from the list, or choose not to say."))
     # One request at a time per pupil: two taps of "Send" make one row.
     User.objects.select_for_update().filter(pk=pupil.pk).first()
     classroom = selectors.classroom_of_pupil(pupil)

@@ -502,3 +502,9 @@ def test_the_demo_schools_counsellor_is_thay_nam(db):
         ("teacher@example.com", False),
         ("teacher2@example.com", True),
     ]
+
+
+def test_an_about_outside_the_list_is_refused(world):
+    with pytest.raises(services.SchoolError):
+        ask(world, about="whatever the child typed")
+    assert not TalkRequest.objects.exists()
