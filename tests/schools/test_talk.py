@@ -39,7 +39,8 @@ def join(school, teacher):
 @pytest.fixture
 def world(db):
     """School A: a leader, the class 4A's teacher and its co-teacher, a colleague with class 4B, a
-    counsellor; pupils An and Bình in 4A (no consent), Tú in 4B. School B, led by a stranger."""
+    counsellor; pupils An and Bình in 4A (no consent), Tú in 4B. School B, led by a stranger. A
+    caregiver, and a superuser who edits the content."""
     leader = AdultFactory(display_name="Cô Hiệu trưởng")
     school = services.school_create(founder=leader, name="Trường A", province="hue", kind="school")
     teacher = join(school, AdultFactory(display_name="Thầy Minh"))
@@ -68,6 +69,10 @@ def world(db):
         "counsellor": counsellor,
         "leader": leader,
         "stranger": stranger,
+        "caregiver": AdultFactory(role="caregiver"),
+        "superuser": AdultFactory(
+            role="editor", is_staff=True, is_superuser=True
+        ),  # edits content, not children's data
     }
 
 
@@ -88,6 +93,8 @@ ROLES = [
     "counsellor",
     "leader",
     "stranger",
+    "caregiver",
+    "superuser",
 ]
 OK, DENIED, LOGIN = "ok", "denied", "login"
 
