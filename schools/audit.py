@@ -37,6 +37,7 @@ ACTIONS = {
     "schools.school_exported": _("School results exported (CSV)"),
     "schools.gains_exported": _("Learning gains exported (CSV, no pupil named)"),
     "schools.statements_exported": _("H5P statements exported (xAPI)"),
+    "schools.class_taught": _("Module recorded as taught in class"),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consent, gains, signin, staff
+from .views import consent, gains, signin, staff, teach
 
 app_name = "schools"
 
@@ -42,4 +42,12 @@ urlpatterns = [
         staff.unassign,
         name="unassign",
     ),
+    # Teaching a module in class: the projector's and the presenter's views, kept in step
+    path("classes/<int:classroom_id>/modules/<int:assignment_id>/teach/", teach.teach_start, name="teach_start"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/", teach.teach_presenter, name="teach_presenter"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/screen/", teach.teach_screen, name="teach_screen"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/state.json", teach.teach_state, name="teach_state"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/move/", teach.teach_move, name="teach_move"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/counts/", teach.teach_counts, name="teach_counts"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/end/", teach.teach_end, name="teach_end"),
 ]
