@@ -14,6 +14,7 @@ from courses.models import CoursePage
 from schools import services
 from schools.models import ClassTaught
 from schools.roster import plan_from_text
+from tests.browser.test_accessibility import violations
 from tests.browser.test_quizzes import quiz_site  # noqa: F401
 from tests.browser.test_schools import log_in
 from tests.browser.test_teacher_phone import SMALL_CONTROLS
@@ -75,6 +76,7 @@ def test_a_teacher_teaches_a_module_with_the_projector_and_the_presenter_in_step
     total = int(screen.get_by_test_id("slide-number").inner_text().split("/")[1])
     expect(screen.get_by_test_id("slide-number")).to_have_text(f"1 / {total}")
     assert min(screen.evaluate(FONT_SIZES, ".slide__lead")) >= 32
+    assert violations(screen) == []  # WCAG 2.1 AA
 
     # → in the presenter: the projector follows (it polls the state).
     presenter.keyboard.press("ArrowRight")
@@ -106,6 +108,7 @@ def test_a_teacher_teaches_a_module_with_the_projector_and_the_presenter_in_step
     for _ in range(5):
         presenter.get_by_test_id("plus-B").click()
     expect(presenter.get_by_test_id("count-B")).to_have_value("5")
+    assert violations(presenter) == []
     presenter.get_by_test_id("reveal-button").click()
     expect(screen.get_by_test_id("tally")).to_have_count(2)
     expect(screen.get_by_test_id("tally").first).to_contain_text("3")
@@ -127,6 +130,7 @@ def test_a_teacher_teaches_a_module_with_the_projector_and_the_presenter_in_step
     expect(screen.get_by_test_id("reveal")).to_be_visible()
     expect(screen.locator(".slide__option--right")).to_have_count(1)
     expect(screen.get_by_test_id("tally").first).to_contain_text("24")
+    assert violations(screen) == []
 
     # The end: tick who was there (all by default: Châu was away), today's date.
     presenter.get_by_test_id("end-link").click()
@@ -134,6 +138,7 @@ def test_a_teacher_teaches_a_module_with_the_projector_and_the_presenter_in_step
     expect(boxes).to_have_count(3)
     for n in range(3):
         expect(boxes.nth(n)).to_be_checked()
+    assert violations(presenter) == []
     presenter.get_by_label(re.compile("Lê Minh Châu")).uncheck()
     presenter.get_by_test_id("record-taught").click()
     expect(presenter).to_have_url(re.compile(f"/vi/classes/{classroom.pk}/$"))
