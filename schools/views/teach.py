@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.cache import site_entries
@@ -277,7 +277,11 @@ def teach_end(request, classroom_id: int, session_id: int):
         else:
             messages.success(
                 request,
-                _("Recorded: “%(module)s” taught in class on %(date)s, %(count)s pupils present.")
+                ngettext(
+                    "Recorded: “%(module)s” taught in class on %(date)s, %(count)s pupil present.",
+                    "Recorded: “%(module)s” taught in class on %(date)s, %(count)s pupils present.",
+                    record.present_count,
+                )
                 % {
                     "module": localised(session.course).title,
                     "date": date_format(record.taught_on, "SHORT_DATE_FORMAT"),
