@@ -62,6 +62,8 @@ class Slide:
     matches: list[str] = field(default_factory=list)  # and their matches, mixed up
     answer: list[str] = field(default_factory=list)  # the right answer in words
     explanation: str = ""
+    picture_id: int | None = None  # a question's picture (its image's id), and what it shows
+    picture_alt: str = ""
     sensitive: bool = False
     revealed: bool = False
 
@@ -193,6 +195,9 @@ def question_slide(question: dict, *, key: str) -> Slide:
         situation=_text(value.get("situation")),
         explanation=_text(value.get("explanation")),
     )
+    picture = value.get("picture") or {}
+    if picture.get("image"):
+        slide.picture_id, slide.picture_alt = picture["image"], _text(picture.get("alt"))
     if isinstance(kind, ChoiceQuestion):
         found = value.get(kind.items_key) or []
         slide.multiple = kind.multiple

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.images import get_image_model
 
 from courses.cache import site_entries
 
@@ -90,12 +91,15 @@ def _wants_json(request) -> bool:
 
 def _context(request, session, slides: list[Slide]) -> dict:
     position = min(session.position, len(slides) - 1)
+    slide = slides[position]
     return {
         "session": session,
         "classroom": session.classroom,
         "course": localised(session.course),
         "slides": slides,
-        "slide": _show(session, slides[position]),
+        "slide": _show(session, slide),
+        # A quiz question's picture: the image itself, for its rendition.
+        "picture": get_image_model().objects.filter(pk=slide.picture_id).first() if slide.picture_id else None,
         "position": position,
         "number": position + 1,
         "total": len(slides),

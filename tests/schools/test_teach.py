@@ -18,6 +18,7 @@ from schools.models import ClassTaught, TeachingSession
 from schools.roster import plan_from_text
 from schools.teaching import module_slides
 from tests.factories import AdultFactory
+from tests.h5p.conftest import embed, h5p_activity  # noqa: F401
 from tests.schools.conftest import consent_all
 
 
@@ -405,3 +406,30 @@ def test_a_pupil_of_another_class_cannot_be_ticked(client, leader, session, assi
     )
     assert response.status_code == 400
     assert not ClassTaught.objects.exists()
+
+
+def test_an_h5p_activity_is_done_on_a_device(client, leader, session, assignment, lessons, h5p_activity, h5p_storage):  # noqa: F811
+    embed(lessons[0], h5p_activity)
+    position = position_of(session, "h5p")
+    assert slides_of(session)[position].title == "Spot the risk"
+    client.force_login(leader)
+    go_to(client, session, position)
+    screen = client.get(urls(session, assignment)["screen"]).content.decode()
+    assert "Spot the risk" in screen and "slide--h5p" in screen
+    assert "<iframe" not in screen  # no player on the projector
+
+
+def test_a_questions_picture_is_on_the_projector(client, leader, session, assignment, quiz, settings, tmp_path):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    image = Image.objects.create(title="t", file=get_test_image_file())
+    data = list(quiz.questions.raw_data)
+    data[0]["value"]["picture"] = {"image": image.pk, "alt": "Một ổ khóa"}
+    quiz.questions = data
+    quiz.save_revision().publish()
+    client.force_login(leader)
+    go_to(client, session, position_of(session, "question"))
+    screen = client.get(urls(session, assignment)["screen"]).content.decode()
+    assert 'alt="Một ổ khóa"' in screen
