@@ -433,3 +433,19 @@ def test_a_questions_picture_is_on_the_projector(client, leader, session, assign
     go_to(client, session, position_of(session, "question"))
     screen = client.get(urls(session, assignment)["screen"]).content.decode()
     assert 'alt="Một ổ khóa"' in screen
+
+
+def test_the_school_dashboard_reads_taught_records_in_one_query(
+    django_assert_num_queries, school, classroom, leader, session, pupils
+):
+    services.class_taught_record(session=session, taught_on=timezone.localdate(), present=pupils, others=0, by=leader)
+    with django_assert_num_queries(7):
+        rows = selectors.school_dashboard(school=school)
+    assert rows[0].cells[0].taught.present == 3
+
+
+def test_the_leader_reads_the_record_in_the_audit_log(client, leader, session, pupils, school):
+    services.class_taught_record(session=session, taught_on=timezone.localdate(), present=pupils, others=0, by=leader)
+    client.force_login(leader)
+    page = client.get(f"/en/schools/{school.pk}/audit/").content.decode()
+    assert "Module recorded as taught in class" in page
