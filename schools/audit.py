@@ -37,6 +37,7 @@ ACTIONS = {
     "schools.school_exported": _("School results exported (CSV)"),
     "schools.gains_exported": _("Learning gains exported (CSV, no pupil named)"),
     "schools.statements_exported": _("H5P statements exported (xAPI)"),
+    "schools.class_taught": _("Module recorded as taught in class"),
     # A pupil's "I want to talk": ids and status only, never what it is about.
     "schools.talk_requested": _("A pupil asked to talk"),
     "schools.talk_status_changed": _("Talk request marked"),

@@ -28,12 +28,18 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _day(value) -> str:
+    return date_format(value, "Y-m-d") if value else ""
+
+
 def classroom_rows(classroom) -> list[list[str]]:
     dashboard = selectors.class_dashboard(classroom=classroom)
     header = [_("Pupil"), _("Consent"), _("Last activity")]
-    status = _("status")
+    status, taught = _("status"), _("taught in class, pupil present")
     for column in dashboard.columns:
-        header += [f"{column.course.title} ({status})", f"{column.course.title} (%)"]
+        # What the pupil did alone, then apart from it the day they were there when it was taught to the class.
+        title = column.course.title
+        header += [f"{title} ({status})", f"{title} (%)", f"{title} ({taught})"]
     h5p = selectors.h5p_columns(dashboard=dashboard)
     # Beside the modules: each H5P activity's best score, as the pupil's device reported it.
     reported = _("H5P, best %, reported by the device")
@@ -43,9 +49,9 @@ def classroom_rows(classroom) -> list[list[str]]:
         line = [row.pupil.get_display_name(), _("yes") if row.consent else _("missing"), _when(row.last_activity)]
         for cell in row.cells:
             if row.consent:
-                line += [status_label(cell.status), str(cell.progress.percent)]
+                line += [status_label(cell.status), str(cell.progress.percent), _day(cell.taught_on)]
             else:
-                line += ["", ""]
+                line += ["", "", ""]
         for activity in h5p.activities:
             result = h5p.results.get((row.pupil.pk, activity.pk)) if row.consent else None
             line.append(f"{result.best_percent:.0f}" if result and result.best_percent is not None else "")
@@ -54,14 +60,28 @@ def classroom_rows(classroom) -> list[list[str]]:
 
 
 def school_rows(school) -> list[list[str]]:
-    rows = [[_("Class"), _("Grade"), _("Pupils"), _("Consent missing"), _("Module"), _("Due on"), _("Done"), "%"]]
+    rows = [
+        [
+            _("Class"),
+            _("Grade"),
+            _("Pupils"),
+            _("Consent missing"),
+            _("Module"),
+            _("Due on"),
+            _("Done"),
+            "%",
+            _("Last taught in class on"),
+            _("Pupils present then"),
+        ]
+    ]
     for row in selectors.school_dashboard(school=school):
         base = [row.classroom.name, str(row.classroom.grade), str(row.pupils), str(row.consent_missing)]
         if not row.cells:
-            rows.append([*base, "", "", "", ""])
+            rows.append([*base, "", "", "", "", "", ""])
         for cell in row.cells:
             due = date_format(cell.due_on, "Y-m-d") if cell.due_on else ""
-            rows.append([*base, cell.course.title, due, str(cell.done), str(cell.percent)])
+            taught = [_day(cell.taught.taught_on), str(cell.taught.present)] if cell.taught else ["", ""]
+            rows.append([*base, cell.course.title, due, str(cell.done), str(cell.percent), *taught])
     return rows
 
 

@@ -11,7 +11,8 @@ given and withdrawn. A `TalkRequest` is a pupil's "I want to talk": to one adult
 their class, or the school's `counsellor`), optionally what about, whether it is urgent, and what
 the adult did; no free text. It is a safeguarding channel, not learning data, so it is stored
 without consent and deleted `TALK_REQUEST_DAYS` after it was handled (docs/security.md).
-Everything is written by `schools.services`.
+A `TeachingSession` is a module being taught to the whole class from one screen; `ClassTaught`
+records that it was taught on a date, to whom (consented pupils only). Everything is written by `schools.services`.
 """
 
 from __future__ import annotations
@@ -388,3 +389,101 @@ class TalkRequest(models.Model):
     def waiting(self) -> bool:
         """Not handled after TALK_WAITING_DAYS days."""
         return not self.handled and self.created_at < timezone.now() - timedelta(days=TALK_WAITING_DAYS)
+
+
+# --- Teaching a module in class ---------------------------------------------------------------
+# A teacher may teach an assigned module to the whole class from one screen (a projector) while
+# a second screen (a phone) shows the presenter's notes: a `TeachingSession` keeps where they
+# are, the class's votes on the lessons' scenarios and its counts in the whole-class quiz round,
+# as class aggregates keyed by the StreamField blocks' ids (no pupil is named). Ending it records
+# a `ClassTaught`: the module was taught in class on a date, to this many pupils, naming only the
+# pupils present whose learning data may be stored (consent); withdrawing consent unlinks them.
+
+
+class TeachingSession(models.Model):
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="teaching_sessions", verbose_name=_("class")
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("module")
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    position = models.PositiveIntegerField(_("slide shown"), default=0)
+    # Goes up with every change, so that the screens can ask cheaply whether anything changed.
+    version = models.PositiveIntegerField(_("version"), default=0)
+    votes = models.JSONField(
+        _("class votes"), default=dict, blank=True, help_text=_("Scenario block id -> choice id -> hands counted.")
+    )
+    quiz_counts = models.JSONField(
+        _("quiz counts"), default=dict, blank=True, help_text=_("Question id -> choice id -> hands counted.")
+    )
+    revealed = models.JSONField(_("revealed"), default=list, blank=True, help_text=_("The block ids revealed."))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("teaching session")
+        verbose_name_plural = _("teaching sessions")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "course"],
+                condition=Q(ended_at__isnull=True),
+                name="schools_one_open_teaching_session",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.classroom} · {self.course} · {self.started_at:%Y-%m-%d}"
+
+
+class ClassTaught(models.Model):
+    """A module taught to the whole class on a date: apart from what each pupil did alone."""
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="taught_records", verbose_name=_("class")
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("module")
+    )
+    session = models.ForeignKey(
+        TeachingSession,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="taught_records",
+        verbose_name=_("teaching session"),
+    )
+    taught_on = models.DateField(_("taught on"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    present_count = models.PositiveSmallIntegerField(
+        _("pupils present"), help_text=_("Every pupil present, with or without consent.")
+    )
+    present_pupils = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="taught_in_class",
+        verbose_name=_("pupils present (with consent only)"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("module taught in class")
+        verbose_name_plural = _("modules taught in class")
+        ordering = ["-taught_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "course", "taught_on"], name="schools_taught_once_a_day"),
+            models.CheckConstraint(condition=Q(present_count__lte=500), name="schools_taught_present_count_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.classroom} · {self.course} · {self.taught_on}"

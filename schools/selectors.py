@@ -33,6 +33,7 @@ from quizzes.questions import prompt_of
 from .models import (
     TALK_WAITING_DAYS,
     Classroom,
+    ClassTaught,
     ConsentEvent,
     CourseAssignment,
     Membership,
@@ -40,6 +41,7 @@ from .models import (
     School,
     TalkRequest,
     TalkStatus,
+    TeachingSession,
 )
 
 # A quiz failed this many times (and not passed since) means the pupil needs help; so does no
@@ -221,6 +223,9 @@ class Cell:
     status: str
     progress: ContainerProgress
     quiz_fails: int = 0
+    # The last day the pupil was there when the module was taught to the class (consent only):
+    # shown beside the status, which is what the pupil did alone, never counted in it.
+    taught_on: date | None = None
 
 
 @dataclass
@@ -246,11 +251,46 @@ class HardQuestion:
 
 
 @dataclass
+class Taught:
+    """A module taught to the whole class: the last day, how many pupils were there, how often."""
+
+    taught_on: date
+    present: int
+    times: int = 1
+
+
+def _taught_in(rows) -> tuple[dict[str, Taught], dict[tuple[int, str], date]]:
+    """From (course translation key, date, present count, record id, pupil id) rows: the last
+    time each module was taught, and the last day each named pupil was there."""
+    modules: dict[str, Taught] = {}
+    records: dict[str, set] = {}
+    pupils: dict[tuple[int, str], date] = {}
+    for key, taught_on, present, record_id, pupil_id in rows:
+        records.setdefault(key, set()).add(record_id)
+        last = modules.get(key)
+        if last is None or taught_on > last.taught_on:
+            modules[key] = Taught(taught_on=taught_on, present=present)
+        if pupil_id is not None and ((pupil_id, key) not in pupils or taught_on > pupils[(pupil_id, key)]):
+            pupils[(pupil_id, key)] = taught_on
+    for key, taught in modules.items():
+        taught.times = len(records[key])
+    return modules, pupils
+
+
+def taught_rows(classrooms):
+    """One query: each record of a module taught in these classes, once per pupil named present."""
+    return ClassTaught.objects.filter(classroom__in=classrooms).values_list(
+        "course__translation_key", "taught_on", "present_count", "pk", "present_pupils"
+    )
+
+
+@dataclass
 class Column:
     assignment: CourseAssignment
     course: CoursePage
     hardest: list[HardQuestion] = field(default_factory=list)
     done: int = 0
+    taught: Taught | None = None  # the last time the module was taught in class
 
     @property
     def overdue(self) -> bool:
@@ -298,8 +338,9 @@ def _cell(progress: ContainerProgress, stuck: bool, fails: int, due_on: date | N
 
 
 def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> ClassDashboard:
-    """Pupils x assigned modules with each cell's status, each pupil's last activity, and each
-    module's hardest quiz questions: nine queries, whatever the class size."""
+    """Pupils x assigned modules with each cell's status, each pupil's last activity, each
+    module's hardest quiz questions, and when it was taught in class (and to whom): ten queries,
+    whatever the class size."""
     pupils = sorted_pupils(pupils_of(classroom))  # 1
     assignments = list(
         CourseAssignment.objects.filter(classroom=classroom).select_related("course").defer("course__objectives")
@@ -350,9 +391,11 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
         .annotate(last=Max("updated_at"))
         .values_list("learner_id", "last")
     )  # 9
+    taught_modules, taught_pupils = _taught_in(taught_rows([classroom]))  # 10
 
     today = timezone.localdate()
     for column in columns:
+        column.taught = taught_modules.get(column.course.translation_key)
         keys = quiz_keys_by_course[column.course.path]
         stats = [r for key in keys for r in hard.get(key, [])]
         stats.sort(key=lambda r: (r["correct"] / r["answered"], -r["answered"]))
@@ -378,6 +421,8 @@ def class_dashboard(*, classroom: Classroom, hardest_per_quiz: int = 3) -> Class
             cell = _cell(progress[(pupil.pk, column.course.pk)], stuck, fails, column.assignment.due_on, today)
             column.done += cell.status == Status.DONE
             row.cells.append(cell)
+            if consent:
+                cell.taught_on = taught_pupils.get((pupil.pk, column.course.translation_key))
         table.append(row)
     return ClassDashboard(classroom=classroom, columns=columns, rows=table)
 
@@ -388,6 +433,7 @@ class SchoolCell:
     due_on: date | None
     done: int
     pupils: int
+    taught: Taught | None = None
 
     @property
     def percent(self) -> int:
@@ -403,7 +449,8 @@ class SchoolRow:
 
 
 def school_dashboard(*, school: School) -> list[SchoolRow]:
-    """Completion per class and assigned module for a school leader, in six queries."""
+    """Completion per class and assigned module for a school leader, and when each was taught in
+    class, in seven queries."""
     classrooms = list(Classroom.objects.filter(school=school, active=True))  # 1
     memberships = list(
         Membership.objects.filter(classroom__in=classrooms, role=MembershipRole.PUPIL).values_list(
@@ -417,11 +464,17 @@ def school_dashboard(*, school: School) -> list[SchoolRow]:
     courses = {a.course.translation_key: courses.get(a.course.translation_key, a.course) for a in assignments}
     pupil_ids = [user_id for _class, user_id, _consent in memberships]
     _steps, progress = group_progress(learner_ids=pupil_ids, containers={a.course for a in assignments})  # 5, 6
+    taught: dict[int, list] = {}
+    for row in ClassTaught.objects.filter(classroom__in=classrooms).values_list(
+        "classroom_id", "course__translation_key", "taught_on", "present_count", "pk"
+    ):  # 7
+        taught.setdefault(row[0], []).append((*row[1:], None))
     rows = []
     for classroom in classrooms:
         members = [(user_id, consent) for class_id, user_id, consent in memberships if class_id == classroom.pk]
         consenting = [user_id for user_id, consent in members if consent]
         row = SchoolRow(classroom=classroom, pupils=len(consenting), consent_missing=len(members) - len(consenting))
+        taught_modules, _pupils = _taught_in(taught.get(classroom.pk, []))
         for assignment in (a for a in assignments if a.classroom_id == classroom.pk):
             done = sum(1 for user_id in consenting if progress[(user_id, assignment.course.pk)].is_complete)
             row.cells.append(
@@ -430,6 +483,7 @@ def school_dashboard(*, school: School) -> list[SchoolRow]:
                     due_on=assignment.due_on,
                     done=done,
                     pupils=len(consenting),
+                    taught=taught_modules.get(assignment.course.translation_key),
                 )
             )
         rows.append(row)
@@ -739,3 +793,64 @@ def school_talk_requests(*, school: School) -> list[TalkRequest]:
         .select_related("pupil", "classroom", "adult", "handled_by")
         .order_by(F("handled_at").asc(nulls_first=True), "-urgent", "created_at")
     )
+
+
+# --- Teaching a module in class -------------------------------------------------------------
+
+
+def assignment_for_staff(*, user, classroom_id: int, assignment_id: int) -> CourseAssignment:
+    """An assignment of a class the user teaches or whose school they lead; 404 otherwise."""
+    assignment = (
+        CourseAssignment.objects.filter(
+            pk=assignment_id,
+            classroom_id=classroom_id,
+            classroom__in=visible_classrooms(user, include_archived=True),
+        )
+        .select_related("classroom__school", "course")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def teaching_session_for_staff(*, user, classroom_id: int, session_id: int) -> TeachingSession:
+    """A teaching session of a class the user teaches or whose school they lead, in one query;
+    404 for anyone else (and for a session of another class given with this class's id)."""
+    session = (
+        TeachingSession.objects.filter(
+            pk=session_id,
+            classroom_id=classroom_id,
+            classroom__in=visible_classrooms(user, include_archived=True),
+        )
+        .select_related("classroom__school", "course")
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def open_teaching_session(*, classroom: Classroom, course: CoursePage) -> TeachingSession | None:
+    """The class's unfinished session of this module (in any of its languages), if any."""
+    return (
+        TeachingSession.objects.filter(
+            classroom=classroom, course__translation_key=course.translation_key, ended_at__isnull=True
+        )
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def taught_records_of(*, classroom: Classroom, course: CoursePage) -> list[ClassTaught]:
+    """When this module was taught in this class, newest first."""
+    return list(
+        ClassTaught.objects.filter(classroom=classroom, course__translation_key=course.translation_key)
+        .select_related("by")
+        .order_by("-taught_on", "-pk")
+    )
+
+
+def taught_for_pupil(*, pupil) -> list[ClassTaught]:
+    """The modules taught in class while this pupil was there (named only with consent)."""
+    return list(ClassTaught.objects.filter(present_pupils=pupil).select_related("course").order_by("-taught_on", "-pk"))

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from .models import (
     CLASS_CODE_LENGTH,
     JOIN_CODE_LENGTH,
     Classroom,
+    ClassTaught,
     ConsentEvent,
     ConsentRecord,
     CourseAssignment,
@@ -33,6 +35,7 @@ from .models import (
     TalkAbout,
     TalkRequest,
     TalkStatus,
+    TeachingSession,
     new_code,
     normalise_code,
 )
@@ -335,6 +338,9 @@ def consent_withdraw(*, pupil: User, by: User) -> dict[str, int]:
     QuizAttempt.objects.filter(learner=pupil).delete()
     deleted.update(h5p_services.lrs_forwarding_stop(learner=pupil))
     deleted["activities"] = h5p_services.learner_data_delete(learner=pupil)
+    # Named among the pupils present when a module was taught in class: the class's count stays
+    # (a number, no one's data), the pupil's name goes.
+    deleted["taught_in_class"] = ClassTaught.present_pupils.through.objects.filter(user=pupil).delete()[0]
     ConsentRecord.objects.filter(pupil=pupil).delete()
     ConsentEvent.objects.create(pupil=pupil, action=ConsentEvent.Action.WITHDRAWN, by=by, details=deleted)
     classroom = _classroom_of(pupil)
@@ -503,3 +509,111 @@ def school_set_counsellor(*, school: School, counsellor_id: int | None, by: User
     school.counsellor = counsellor
     audit.record(action="schools.counsellor_set", school=school, by=by, counsellor=counsellor_id)
     return counsellor
+
+
+# --- Teaching a module in class -------------------------------------------------------------
+
+
+@transaction.atomic
+def teaching_start(*, assignment: CourseAssignment, by: User) -> TeachingSession:
+    """Start teaching an assigned module to the class, or go back to its unfinished session."""
+    classroom = assignment.classroom
+    if not classroom.active:
+        raise SchoolError(_("This class is archived: make it active again before teaching it."))
+    # One start at a time per class: two taps on "Start" open one session.
+    Classroom.objects.select_for_update().filter(pk=classroom.pk).first()
+    session = selectors.open_teaching_session(classroom=classroom, course=assignment.course)
+    if session is not None:
+        return session
+    return TeachingSession.objects.create(classroom=classroom, course=assignment.course, started_by=by)
+
+
+def _locked(session: TeachingSession) -> TeachingSession:
+    locked = TeachingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.ended_at is not None:
+        raise SchoolError(_("This lesson has ended. Start it again from the class's page to go on."))
+    return locked
+
+
+def _saved(session: TeachingSession, locked: TeachingSession, fields: list[str]) -> TeachingSession:
+    TeachingSession.objects.filter(pk=locked.pk).update(
+        version=F("version") + 1, **{name: getattr(locked, name) for name in fields}
+    )
+    locked.refresh_from_db(fields=["version"])
+    for name in [*fields, "version"]:
+        setattr(session, name, getattr(locked, name))
+    return session
+
+
+@transaction.atomic
+def teaching_move(*, session: TeachingSession, position: int, slides: int) -> TeachingSession:
+    """Show slide `position` (kept within the module's `slides`) on every screen of the session."""
+    locked = _locked(session)
+    locked.position = max(0, min(position, slides - 1))
+    return _saved(session, locked, ["position"])
+
+
+@transaction.atomic
+def teaching_counts(
+    *, session: TeachingSession, key: str, quiz: bool, options: list[str], counts: dict[str, int]
+) -> TeachingSession:
+    """The class's hands counted for each option of a scenario (`quiz` False) or a quiz question:
+    numbers only, kept on the session as the class's, no pupil named."""
+    from .teaching import MAX_COUNT
+
+    locked = _locked(session)
+    field = "quiz_counts" if quiz else "votes"
+    data = dict(getattr(locked, field))
+    data[key] = {option: max(0, min(int(counts.get(option) or 0), MAX_COUNT)) for option in options}
+    setattr(locked, field, data)
+    return _saved(session, locked, [field])
+
+
+@transaction.atomic
+def teaching_reveal(*, session: TeachingSession, key: str, revealed: bool = True) -> TeachingSession:
+    """Show (or hide again) the answer of the slide `key` on the screens."""
+    locked = _locked(session)
+    keys = [k for k in locked.revealed if k != key] + ([key] if revealed else [])
+    locked.revealed = keys
+    return _saved(session, locked, ["revealed"])
+
+
+@transaction.atomic
+def class_taught_record(
+    *, session: TeachingSession, taught_on: date, present: list[User], others: int, by: User
+) -> ClassTaught:
+    """Record that the module was taught in class on `taught_on` to the pupils `present` (ticked on
+    the roster) and `others` more; end the session. Only pupils whose learning data may be stored
+    are named; the others count in `present_count` alone. Recording the same module on the same
+    day again replaces that day's record."""
+    classroom = session.classroom
+    if taught_on > timezone.localdate():
+        raise SchoolError(_("That date is still to come: give the day the module was taught."))
+    roster = set(selectors.pupils_of(classroom).values_list("pk", flat=True))
+    if any(pupil.pk not in roster for pupil in present):
+        raise SchoolError(_("Some of these pupils are not in the class any more: reload the page and tick again."))
+    count = len(present) + others
+    if not count:
+        raise SchoolError(_("Tick the pupils who were there, or give the number of pupils present."))
+    if count > 500:
+        raise SchoolError(_("A class cannot have more than 500 pupils present: check the number."))
+    record, _created = ClassTaught.objects.update_or_create(
+        classroom=classroom,
+        course=session.course,
+        taught_on=taught_on,
+        defaults={"present_count": count, "by": by, "session": session},
+    )
+    record.present_pupils.set([pupil for pupil in present if pupil.may_store_learning_data])
+    TeachingSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), version=F("version") + 1
+    )
+    audit.record(
+        action="schools.class_taught",
+        classroom=classroom,
+        by=by,
+        course=session.course_id,
+        taught_on=taught_on.isoformat(),
+        present=count,
+    )
+    class_dashboard_changed(classroom)
+    return record

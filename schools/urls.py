@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consent, gains, signin, staff, talk
+from .views import consent, gains, signin, staff, talk, teach
 
 app_name = "schools"
 
@@ -47,4 +47,12 @@ urlpatterns = [
     path("talk/requests/<int:request_id>/", talk.talk_request, name="talk_request"),
     path("schools/<int:school_id>/talk/", talk.school_talk_requests, name="school_talk_requests"),
     path("schools/<int:school_id>/counsellor/", talk.school_counsellor, name="school_counsellor"),
+    # Teaching a module in class: the projector's and the presenter's views, kept in step
+    path("classes/<int:classroom_id>/modules/<int:assignment_id>/teach/", teach.teach_start, name="teach_start"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/", teach.teach_presenter, name="teach_presenter"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/screen/", teach.teach_screen, name="teach_screen"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/state.json", teach.teach_state, name="teach_state"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/move/", teach.teach_move, name="teach_move"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/counts/", teach.teach_counts, name="teach_counts"),
+    path("classes/<int:classroom_id>/teach/<int:session_id>/end/", teach.teach_end, name="teach_end"),
 ]

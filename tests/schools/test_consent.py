@@ -80,7 +80,12 @@ def test_withdrawal_deletes_progress_and_attempts_and_is_logged(client, pupil, l
     assert not ConsentRecord.objects.filter(pupil=pupil).exists()
     event = ConsentEvent.objects.filter(pupil=pupil).first()
     assert event.action == "withdrawn" and event.by == leader
-    assert event.details == {"steps": 2, "attempts": 1, "activities": 0}  # the lesson and the quiz's step
+    assert event.details == {
+        "steps": 2,
+        "attempts": 1,
+        "activities": 0,
+        "taught_in_class": 0,
+    }  # the lesson and the quiz's step
     with pytest.raises(ProgressNotRecorded):
         step_complete(learner=pupil, page=lessons[0])
 

@@ -14,6 +14,7 @@ from quizzes.services import attempt_submit, questions_of
 from schools import services
 from schools.models import Classroom, Membership
 from schools.roster import plan_from_text
+from schools.teaching import module_slides
 from tests.factories import AdultFactory
 from tests.h5p.conftest import embed, h5p_activity  # noqa: F401
 
@@ -60,6 +61,8 @@ def world(course, quiz):
         )
         p.refresh_from_db()
     assignment = services.course_assign(classroom=classroom, course=course, due_on=None, by=class_teacher)
+    session = services.teaching_start(assignment=assignment, by=class_teacher)
+    vote_key = next(slide.key for slide in module_slides(course, draw_key="walk") if slide.kind == "vote")
     stranger_teacher = AdultFactory()
     services.school_create(founder=stranger_teacher, name="Trường B", province="hue", kind="school")
     answers = simulated_answers(questions_of(quiz), rng=random.Random(3), skill=0.8)
@@ -82,6 +85,8 @@ def world(course, quiz):
         "pupil_id": pupil2.pk,
         "assignment_id": assignment.pk,
         "membership_id": staff_membership.pk,
+        "session_id": session.pk,
+        "vote_key": vote_key,  # not in a URL: posted to the teaching session's counts
     }
     return users, ids, attempt, quiz
 
@@ -108,9 +113,27 @@ CASES = [
     ("login_cards", {}, "get", CLASS_STAFF),
     ("consent_bulk", {}, "get", CLASS_STAFF),
     ("assign", {}, "get", CLASS_STAFF),
+    # Teaching in class: before the archive and the unassign below, which would take its class and module away.
+    ("teach_start", {}, "get", CLASS_STAFF),
+    ("teach_presenter", {}, "get", CLASS_STAFF),
+    ("teach_screen", {}, "get", CLASS_STAFF),
+    ("teach_state", {}, "get", CLASS_STAFF),
+    ("teach_end", {}, "get", CLASS_STAFF),
+    ("teach_move", {}, "post", CLASS_STAFF),
+    ("teach_counts", {}, "post", CLASS_STAFF),
     ("classroom_archive", {}, "post", CLASS_STAFF),
     ("unassign", {}, "post", CLASS_STAFF),
 ]
+
+
+def _post_data(name, ids) -> dict:
+    """What a form of these pages posts (a post without it is refused as a bad request)."""
+    return {
+        "teach_move": {"action": "next"},
+        "teach_counts": {"key": ids["vote_key"], "action": "reveal"},
+    }.get(name, {})
+
+
 # Taking an id, but reached only through the pupil sign-in (tested in test_signin.py), or a
 # signed token rather than an id (the family's consent link, tested in test_consent.py).
 SIGN_IN_ONLY = {"signin_secret", "consent_online"}
@@ -173,7 +196,7 @@ def test_walk_every_id_url_as_every_role(client, world, role):
     outcomes["quiz result"] = (_outcome(result), OK if role == "pupil" else DENIED)
     for name, extra, method, allowed in CASES:
         url = reverse(f"schools:{name}", kwargs=_kwargs(name, ids, extra))
-        response = getattr(client, method)(url)
+        response = client.post(url, _post_data(name, ids)) if method == "post" else client.get(url)
         outcomes[name] = (_outcome(response), _expected(role, allowed))
     wrong = {name: got for name, (got, want) in outcomes.items() if got != want}
     assert not wrong, f"{role}: {wrong}"
