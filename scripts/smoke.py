@@ -386,13 +386,27 @@ class Smoke:
                 return
         self.check("the module has a lesson and a quiz", lesson_done and quiz_done)
 
+    def pupil_asks_to_talk(self, browser: Browser) -> None:
+        page = self.page(browser, "/vi/talk/", "pupil: the 'I want to talk' page, 111 beside it", contains="tel:111")
+        form = next((form for form in parse(page).forms if "adult" in form.choices), None)
+        if not self.check("pupil: the talk form offers the class's adults", form is not None):
+            return
+        values = {name: form.choices[name][0] for name in ("adult", "about", "urgent") if name in form.choices}
+        sent = browser.submit(form, values)
+        self.check(
+            "pupil asks to talk and sees it was received, with 111",
+            sent.status == 200 and 'data-testid="talk-status"' in sent.text and "tel:111" in sent.text,
+            f"{sent.status} {sent.url}",
+        )
+
     def teacher(self) -> None:
         browser = self.sign_in_adult(TEACHER)
         staff = self.page(browser, "/vi/schools/", "teacher: My classes")
         classes = sorted({url for url, _attrs in parse(staff).links if re.search(r"/vi/classes/\d+/$", url)})
         if not self.check("teacher: classes listed", bool(classes)):
             return
-        self.page(browser, classes[0], "teacher: class dashboard")
+        dashboard = self.page(browser, classes[0], "teacher: class dashboard")
+        self.teach_in_class(browser, dashboard)
         export = browser.get(classes[0] + "export.csv")
         self.check(
             "teacher: class CSV export",
@@ -407,12 +421,60 @@ class Smoke:
             self.page(
                 browser, schools[0] + "learning-gains/", "teacher: the school's learning gains", contains="data-table"
             )
+            self.talk_requests(browser, schools[0])
             gains = browser.get(schools[0] + "learning-gains.csv")
             self.check(
                 "teacher: learning gains CSV, no pupil named",
                 gains.status == 200 and "csv" in gains.headers.get("Content-Type", "") and gains.text.count("\n") > 3,
                 f"{gains.status} {gains.headers.get('Content-Type')}",
             )
+
+    def teach_in_class(self, browser: Browser, dashboard: Response) -> None:
+        """Start teaching a module from the class page; the presenter moves the projector's slide."""
+        links = [url for url, _attrs in parse(dashboard).links if re.search(r"/modules/\d+/teach/$", url)]
+        if not self.check("teacher: 'Teach in class' on the class's modules", bool(links)):
+            return
+        start = browser.get(links[0])
+        # The page's own form (the top bar's sign-out form names its action).
+        form = next(
+            (form for form in parse(start).forms if "csrfmiddlewaretoken" in form.fields and not form.action), None
+        )
+        presenter = browser.submit(form) if form else start
+        if not self.check(
+            "teacher: starts teaching, the presenter's view opens",
+            presenter.status == 200 and "data-teach-next" in presenter.text,
+            f"{presenter.status} {presenter.url}",
+        ):
+            return
+        before = browser.get(presenter.url + "state.json").json()
+        following = form_where(presenter, "data-teach-next")
+        moved = browser.submit(following) if following else presenter
+        after = browser.get(presenter.url + "state.json").json()
+        self.check(
+            "teacher: 'Next' moves the slide every screen shows",
+            moved.status == 200 and after.get("position") == before.get("position", -2) + 1,
+            f"{before} -> {after}",
+        )
+        self.page(browser, presenter.url + "screen/", "teacher: the projector's view", contains="data-teach")
+
+    def talk_requests(self, browser: Browser, school_url: str) -> None:
+        """The leader sees the pupil's request to talk, opens it (the guide) and closes it."""
+        page = self.page(browser, school_url + "talk/", "leader: the school's talk requests")
+        requests = [url for url, _attrs in parse(page).links if re.search(r"/talk/requests/\d+/$", url)]
+        if not self.check("leader: the pupil's request to talk is listed", bool(requests)):
+            return
+        request = self.page(
+            browser, requests[0], "leader: the request with its guide", contains='data-testid="talk-guide"'
+        )
+        form = next(
+            (form for form in parse(request).forms if "csrfmiddlewaretoken" in form.fields and not form.action), None
+        )
+        closed = browser.submit(form, {"status": "closed"}) if form else request
+        self.check(
+            "leader: closes the request; the page says when it is deleted",
+            closed.status == 200 and 'data-testid="talk-delete-on"' in closed.text,
+            f"{closed.status} {closed.url}",
+        )
 
     def certificate(self, wait_seconds: float = 180) -> None:
         browser = self.sign_in_adult(TRAINEE)
@@ -563,6 +625,7 @@ class Smoke:
         pupil = self.pupil_signs_in()
         if pupil:
             self.pupil_learns(pupil)
+            self.pupil_asks_to_talk(pupil)
         self.teacher()
         self.certificate()
         self.error_pages()
