@@ -221,9 +221,7 @@ def kit_shape(kit) -> tuple | None:
         tuple(a.get("minutes") if isinstance(a, dict) else None for a in activities),
         len(kit.get("materials") or []),
         bool(kit.get("disclosure")),
-        tuple(
-            (len(t.get("choices") or []), bool(t.get("draw"))) if isinstance(t, dict) else None for t in tasks
-        ),
+        tuple((len(t.get("choices") or []), bool(t.get("draw"))) if isinstance(t, dict) else None for t in tasks),
         len(family.get("at_home") or []),
     )
 
@@ -232,7 +230,7 @@ def kit_problems(kit, where: str) -> list[str]:
     """Everything wrong with a module file's `kit:` section, as sentences that say what to fix."""
     where = f"{where}, kit"
     if not isinstance(kit, dict):
-        return [f"{where}: `kit` is a mapping with `activities`, `materials`, `younger`, `older`, `worksheet`, `family`."]
+        return [f"{where}: `kit` is a mapping of `activities`, `materials`, `younger`, `older`, `worksheet`, `family`."]
     problems = []
     unknown = set(kit) - {"activities", "materials", "younger", "older", "disclosure", "worksheet", "family"}
     if unknown:
@@ -561,15 +559,11 @@ def content_problems(module: Module, glossary=None) -> list[str]:
             kit_text = " ".join(kit_strings(data.get("kit")))
             for claim in _unsourced_claims(kit_text, language):
                 problems.append(
-                    f"{where}, kit: “{claim}”: no source says 111 is free or open all hours; say what it is for instead."
+                    f"{where}, kit: “{claim}”: no source says 111 is free or open all hours; say what it is for."
                 )
             kit = data.get("kit")
             family_text = " ".join(_strings(kit.get("family"))) if isinstance(kit, dict) else ""
-            if (
-                language == "vi"
-                and "111" in family_text
-                and HELPLINE_NAME[language].lower() not in family_text.lower()
-            ):
+            if language == "vi" and "111" in family_text and HELPLINE_NAME[language].lower() not in family_text.lower():
                 problems.append(
                     f"{where}, kit: the family text names the helpline by its official name the first time, "
                     f"“{HELPLINE_NAME[language]}”."

@@ -127,19 +127,19 @@ def kit_course(*, course_id: int, language: str | None = None):
     return course
 
 
-def family_path(course) -> str:
-    """The family page's short address, in the course's language: /vi/f/12/."""
-    with translation.override(course.locale.language_code):
+def family_path(course, language: str | None = None) -> str:
+    """The family page's short address, in `language` (the active one by default): /vi/f/12/."""
+    with translation.override(language or translation.get_language()):
         return reverse("courses:family", args=[course.pk])
 
 
-def family_url(course, request) -> str:
-    return request.build_absolute_uri(family_path(course))
+def family_url(course, request, language: str | None = None) -> str:
+    return request.build_absolute_uri(family_path(course, language))
 
 
 def kit_pdf_path(course, kind: str, period: int | None = None) -> str:
-    with translation.override(course.locale.language_code):
-        path = reverse("courses:kit_pdf", args=[course.pk, kind])
+    """A PDF of the kit, in the active language (no query: links on a dashboard cost nothing)."""
+    path = reverse("courses:kit_pdf", args=[course.pk, kind])
     return f"{path}?period={period}" if period else path
 
 
@@ -278,8 +278,10 @@ def kit_pdf(request, course, kind: str, period: int | None = None) -> bytes:
 
     def build() -> bytes:
         helpline = content_cache.site_entries(request).get("helpline")
-        with translation.override(course.locale.language_code):
-            kit = build_kit(course, period=period, helpline=helpline, family_address=family_url(course, request))
+        language = course.locale.language_code
+        with translation.override(language):
+            address = family_url(course, request, language)
+            kit = build_kit(course, period=period, helpline=helpline, family_address=address)
             return render_kit_pdf(kit, kind)
 
     return content_cache.fetch(request, {key: build})[key]

@@ -37,6 +37,8 @@ ACTIONS = {
     "schools.school_exported": _("School results exported (CSV)"),
     "schools.gains_exported": _("Learning gains exported (CSV, no pupil named)"),
     "schools.statements_exported": _("H5P statements exported (xAPI)"),
+    "schools.parent_report_printed": _("Progress report for the family printed (PDF)"),
+    "schools.parent_reports_printed": _("Progress reports for the class's families printed (PDF)"),
 }
 
 

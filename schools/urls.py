@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consent, gains, signin, staff
+from .views import consent, gains, reports, signin, staff
 
 app_name = "schools"
 
@@ -42,4 +42,11 @@ urlpatterns = [
         staff.unassign,
         name="unassign",
     ),
+    # Progress reports for parents (schools.reports)
+    path(
+        "classes/<int:classroom_id>/pupils/<int:pupil_id>/report.pdf",
+        reports.pupil_report,
+        name="pupil_report",
+    ),
+    path("classes/<int:classroom_id>/reports.pdf", reports.class_reports, name="class_reports"),
 ]

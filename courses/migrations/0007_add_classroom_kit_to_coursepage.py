@@ -5,50 +5,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0006_add_app_guide_block'),
+        ("courses", "0006_add_app_guide_block"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coursepage',
-            name='kit_activities',
-            field=wagtail.fields.StreamField([('activity', 3)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'help_text': 'A short name, 2 to 6 words.', 'label': 'activity', 'max_length': 80}), 1: ('wagtail.blocks.IntegerBlock', (), {'help_text': 'Whole minutes, at least 2; the activities add up to 45. The 35-minute plan is scaled from them.', 'label': 'minutes (45-minute period)', 'max_value': 45, 'min_value': 2}), 2: ('wagtail.blocks.TextBlock', (), {'help_text': 'Two to four sentences.', 'label': 'what the teacher does and says'}), 3: ('wagtail.blocks.StructBlock', [[('title', 0), ('minutes', 1), ('how', 2)]], {})}, help_text="4 to 7 activities in the lessons' order, timed for a 45-minute period: they add up to 45.", verbose_name='activities'),
+            model_name="coursepage",
+            name="kit_activities",
+            field=wagtail.fields.StreamField(
+                [("activity", 3)],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"help_text": "A short name, 2 to 6 words.", "label": "activity", "max_length": 80},
+                    ),
+                    1: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {
+                            "help_text": "Whole minutes, at least 2; the activities add up to 45. The 35-minute plan is scaled from them.",
+                            "label": "minutes (45-minute period)",
+                            "max_value": 45,
+                            "min_value": 2,
+                        },
+                    ),
+                    2: (
+                        "wagtail.blocks.TextBlock",
+                        (),
+                        {"help_text": "Two to four sentences.", "label": "what the teacher does and says"},
+                    ),
+                    3: ("wagtail.blocks.StructBlock", [[("title", 0), ("minutes", 1), ("how", 2)]], {}),
+                },
+                help_text="4 to 7 activities in the lessons' order, timed for a 45-minute period: they add up to 45.",
+                verbose_name="activities",
+            ),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='kit_at_home',
-            field=wagtail.fields.StreamField([('thing', 0)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'thing to do at home', 'max_length': 300})}, help_text='Exactly three, one sentence each, doable without special skills.', verbose_name='three things to do at home this week'),
+            model_name="coursepage",
+            name="kit_at_home",
+            field=wagtail.fields.StreamField(
+                [("thing", 0)],
+                blank=True,
+                block_lookup={0: ("wagtail.blocks.CharBlock", (), {"label": "thing to do at home", "max_length": 300})},
+                help_text="Exactly three, one sentence each, doable without special skills.",
+                verbose_name="three things to do at home this week",
+            ),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='kit_disclosure',
-            field=models.TextField(blank=True, help_text='Optional. Every plan already says what to do if a child discloses harm.', verbose_name='if a child discloses harm: what this module adds'),
+            model_name="coursepage",
+            name="kit_disclosure",
+            field=models.TextField(
+                blank=True,
+                help_text="Optional. Every plan already says what to do if a child discloses harm.",
+                verbose_name="if a child discloses harm: what this module adds",
+            ),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='kit_family_learned',
-            field=models.TextField(blank=True, help_text='Two or three sentences to the family.', verbose_name='what we learned (to the family)'),
+            model_name="coursepage",
+            name="kit_family_learned",
+            field=models.TextField(
+                blank=True,
+                help_text="Two or three sentences to the family.",
+                verbose_name="what we learned (to the family)",
+            ),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='kit_materials',
-            field=wagtail.fields.StreamField([('material', 0)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'material', 'max_length': 200})}, help_text='What to prepare: a projector or TV, printed worksheets...', verbose_name='materials'),
+            model_name="coursepage",
+            name="kit_materials",
+            field=wagtail.fields.StreamField(
+                [("material", 0)],
+                blank=True,
+                block_lookup={0: ("wagtail.blocks.CharBlock", (), {"label": "material", "max_length": 200})},
+                help_text="What to prepare: a projector or TV, printed worksheets...",
+                verbose_name="materials",
+            ),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='kit_older',
-            field=models.TextField(blank=True, verbose_name='for older or faster pupils'),
+            model_name="coursepage",
+            name="kit_older",
+            field=models.TextField(blank=True, verbose_name="for older or faster pupils"),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='kit_worksheet',
-            field=wagtail.fields.StreamField([('task', 4)], blank=True, block_lookup={0: ('wagtail.blocks.TextBlock', (), {'help_text': 'Addressed to the pupil. Never asks for anything private.', 'label': 'task'}), 1: ('wagtail.blocks.CharBlock', (), {'label': 'choice', 'max_length': 120}), 2: ('wagtail.blocks.ListBlock', (1,), {'default': [], 'help_text': 'Optional: 2 to 4 choices to tick. Leave empty for lines to write on.', 'label': 'tick-box choices', 'max_num': 4, 'required': False}), 3: ('wagtail.blocks.BooleanBlock', (), {'help_text': 'Good for ages 6-8, instead of lines to write on.', 'label': 'a box to draw in', 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('prompt', 0), ('choices', 2), ('draw', 3)]], {})}, help_text="3 to 5 tasks on the lessons' scenarios and steps, never on a pupil's own experience.", verbose_name='worksheet tasks'),
+            model_name="coursepage",
+            name="kit_worksheet",
+            field=wagtail.fields.StreamField(
+                [("task", 4)],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.TextBlock",
+                        (),
+                        {"help_text": "Addressed to the pupil. Never asks for anything private.", "label": "task"},
+                    ),
+                    1: ("wagtail.blocks.CharBlock", (), {"label": "choice", "max_length": 120}),
+                    2: (
+                        "wagtail.blocks.ListBlock",
+                        (1,),
+                        {
+                            "default": [],
+                            "help_text": "Optional: 2 to 4 choices to tick. Leave empty for lines to write on.",
+                            "label": "tick-box choices",
+                            "max_num": 4,
+                            "required": False,
+                        },
+                    ),
+                    3: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {
+                            "help_text": "Good for ages 6-8, instead of lines to write on.",
+                            "label": "a box to draw in",
+                            "required": False,
+                        },
+                    ),
+                    4: ("wagtail.blocks.StructBlock", [[("prompt", 0), ("choices", 2), ("draw", 3)]], {}),
+                },
+                help_text="3 to 5 tasks on the lessons' scenarios and steps, never on a pupil's own experience.",
+                verbose_name="worksheet tasks",
+            ),
         ),
         migrations.AddField(
-            model_name='coursepage',
-            name='kit_younger',
-            field=models.TextField(blank=True, verbose_name='for younger or less confident pupils'),
+            model_name="coursepage",
+            name="kit_younger",
+            field=models.TextField(blank=True, verbose_name="for younger or less confident pupils"),
         ),
     ]

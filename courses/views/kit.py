@@ -41,7 +41,7 @@ def family_page(request, course_id: int):
     others = [
         {
             "language": page.locale.language_code,
-            "url": classroom_kit.family_path(page),
+            "url": classroom_kit.family_path(page, page.locale.language_code),
             "label": page.locale.get_display_name(),
         }
         for page in course.get_translations().live().select_related("locale")
@@ -53,7 +53,7 @@ def family_page(request, course_id: int):
         "at_home": [str(block.value) for block in course.kit_at_home],
         "helpline": helpline,
         "others": others,
-        "share_url": classroom_kit.family_url(course, request),
+        "share_url": classroom_kit.family_url(course, request, language),
         "page_title": _("%(module)s: for families") % {"module": course.title},
     }
     return render(request, "courses/kit/family_page.html", context)

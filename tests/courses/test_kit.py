@@ -39,9 +39,10 @@ def page_size(data: bytes, tmp_path) -> str:
 
 def test_the_loader_reads_the_kit_into_the_course_in_both_languages(course, en_course):
     assert [b.value["minutes"] for b in course.kit_activities] == [5, 12, 10, 13, 5]
-    assert [b.value["title"] for b in course.kit_activities][0] == "Khởi động"
-    assert [b.value["title"] for b in en_course.kit_activities][0] == "Warm-up"
-    assert [str(b.value) for b in en_course.kit_materials] == ["A projector or TV", "A printed worksheet for each pupil"]
+    assert course.kit_activities[0].value["title"] == "Khởi động"
+    assert en_course.kit_activities[0].value["title"] == "Warm-up"
+    materials = [str(b.value) for b in en_course.kit_materials]
+    assert materials == ["A projector or TV", "A printed worksheet for each pupil"]
     assert course.kit_younger.startswith("Đọc to") and en_course.kit_older.startswith("Ask pupils")
     tasks = [b.value for b in en_course.kit_worksheet]
     assert list(tasks[0]["choices"]) == ["Your home address", "Your favourite colour", "The name of your school"]
@@ -185,7 +186,11 @@ def test_the_three_pdfs_in_english(kit_client, en_course, tmp_path, poppler):  #
 
 
 def test_the_english_address_prints_the_english_module_whatever_id_it_is_given(
-    kit_client, course, en_course, tmp_path, poppler  # noqa: F811
+    kit_client,
+    course,
+    en_course,
+    tmp_path,
+    poppler,  # noqa: F811
 ):
     family = text_of(get_pdf(kit_client, f"/en/kit/{course.pk}/family.pdf"), tmp_path)
     assert "Secrets and you" in family and "Bí mật và em" not in family
@@ -242,7 +247,7 @@ def test_the_family_page_opens_without_signing_in_in_both_languages(client, cour
     assert "Choose a trusted adult together with your child." in html
     assert 'href="tel:111"' in html
     assert f'href="/vi/f/{course.pk}/"' in html  # the Vietnamese page
-    assert f'<meta property="og:title" content="Secrets and you: for families">' in html
+    assert '<meta property="og:title" content="Secrets and you: for families">' in html
     assert 'property="og:description" content="Dear families' in html
     vi = client.get(f"/vi/f/{course.pk}/").content.decode()
     assert "Kính gửi Quý phụ huynh" in vi and f'href="/en/f/{en_course.pk}/"' in vi

@@ -110,6 +110,8 @@ CASES = [
     ("assign", {}, "get", CLASS_STAFF),
     ("classroom_archive", {}, "post", CLASS_STAFF),
     ("unassign", {}, "post", CLASS_STAFF),
+    ("pupil_report", {}, "get", CLASS_STAFF),
+    ("class_reports", {}, "get", CLASS_STAFF),
 ]
 # Taking an id, but reached only through the pupil sign-in (tested in test_signin.py), or a
 # signed token rather than an id (the family's consent link, tested in test_consent.py).
