@@ -8,6 +8,10 @@ wagtail-localize translations.
 
 Pupil and caregiver courses are open to everyone; teacher and frontline training needs an
 adult account, because it discusses abuse in professional detail.
+
+A pupil module also carries its classroom kit (the `kit_*` fields, edited in the "Classroom kit"
+tab): timed activities, materials, differentiation, worksheet tasks and the family's take-home
+text, which `courses.kit` prints with the module's objectives and its lessons' discussion blocks.
 """
 
 from __future__ import annotations
@@ -291,28 +295,12 @@ class CoursePage(CachedPageMixin, Page):
         if errors:
             raise ValidationError(errors)
 
-    KIT_FIELDS = (
-        "kit_activities",
-        "kit_materials",
-        "kit_younger",
-        "kit_older",
-        "kit_disclosure",
-        "kit_worksheet",
-        "kit_family_learned",
-        "kit_at_home",
-    )
-
     def _kit_errors(self) -> dict:
         from .kit import AT_HOME_COUNT, PERIOD_MINUTES, choices_of  # the kit's rules live with the kit
 
         errors = {}
         if self.audience != Audience.PUPIL:
-            if any(getattr(self, name) for name in self.KIT_FIELDS):
-                errors["kit_activities"] = _(
-                    "The classroom kit is for children's modules only: empty its fields, or choose the children's "
-                    "audience."
-                )
-            return errors
+            return errors  # kept, but never offered: the kit is for children's modules (`has_kit`)
         minutes = [block.value["minutes"] or 0 for block in self.kit_activities]
         if minutes and min(minutes) < 2:
             errors["kit_activities"] = _("Give every activity at least 2 minutes.")
