@@ -199,3 +199,16 @@ def test_only_the_class_teacher_and_the_leader_print_reports(
         assert response.status_code == expected, (role, url)
         if expected == 302:
             assert "/accounts/login/" in response["Location"]
+
+
+def test_the_class_dashboard_links_each_modules_kit_and_the_families_reports(
+    client, leader, classroom, course, assigned
+):
+    client.force_login(leader)
+    html = client.get(f"/en/classes/{classroom.pk}/").content.decode()
+    en = course.get_translation(course.locale.__class__.objects.get(language_code="en"))
+    assert f'href="/en/kit/{en.pk}/plan.pdf?period=35"' in html  # grade 3: a 35-minute period first
+    assert f'href="/en/kit/{en.pk}/plan.pdf?period=45"' in html
+    assert f'href="/en/kit/{en.pk}/worksheet.pdf"' in html and f'href="/en/kit/{en.pk}/family.pdf"' in html
+    assert f'href="/en/f/{en.pk}/"' in html
+    assert f'href="/en/classes/{classroom.pk}/reports.pdf"' in html
