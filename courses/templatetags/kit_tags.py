@@ -25,3 +25,9 @@ def kit_links(course) -> dict | None:
         "family_page": classroom_kit.family_path(course),
         "label": _("Classroom kit"),
     }
+
+
+@register.filter
+def with_kit(columns) -> list:
+    """The dashboard's columns whose module has a classroom kit."""
+    return [column for column in columns if column.course.has_kit]
