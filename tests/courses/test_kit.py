@@ -104,7 +104,7 @@ def test_a_complete_kit_is_clean(course):
     course.full_clean()  # raises if anything is wrong
 
 
-def test_editors_find_the_classroom_kit_tab(client, course):
+def test_editors_find_the_classroom_kit_tab(client, course, en_course):
     from accounts.models import Role
     from tests.factories import AdultFactory
 
@@ -112,6 +112,8 @@ def test_editors_find_the_classroom_kit_tab(client, course):
     html = client.get(f"/admin/pages/{course.pk}/edit/").content.decode()
     assert "Classroom kit" in html or "Bộ tài liệu lớp học" in html
     assert "kit_activities" in html and "kit_at_home" in html  # the kit's editors
+    # The English module opens in wagtail-localize's editor, the kit's texts among its segments.
+    assert client.get(f"/admin/pages/{en_course.pk}/edit/").status_code == 200
 
 
 # --- The 35-minute plan ----------------------------------------------------------------------
