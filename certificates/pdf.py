@@ -30,9 +30,9 @@ TEMPLATE = "certificates/certificate_pdf.html"
 # Babel's long Vietnamese date is "23 tháng 11, 2026"; certificates are written "ngày 23 tháng 11 năm 2026".
 DATE_PATTERNS = {"vi": "'ngày' d 'tháng' M 'năm' y"}
 FONT_FILES = {
-    "serif": "certificates/fonts/DejaVuSerif.ttf",
-    "serif_bold": "certificates/fonts/DejaVuSerif-Bold.ttf",
-    "sans": "certificates/fonts/DejaVuSans.ttf",
+    "serif": "courses/fonts/DejaVuSerif.ttf",
+    "serif_bold": "courses/fonts/DejaVuSerif-Bold.ttf",
+    "sans": "courses/fonts/DejaVuSans.ttf",
 }
 IMAGE_RENDITION = "max-800x300"
 

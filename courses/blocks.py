@@ -226,3 +226,40 @@ class LessonStreamBlock(blocks.StreamBlock):
     discussion = DiscussionBlock()
     app_guide = AppGuideBlock()
     h5p_activity = H5PActivityBlock()
+
+
+# --- The classroom kit (courses.kit): what a teacher prints for a lesson without pupil devices ---
+
+
+class KitActivityBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("activity"), max_length=80, help_text=_("A short name, 2 to 6 words."))
+    minutes = blocks.IntegerBlock(
+        label=_("minutes (45-minute period)"),
+        min_value=2,
+        max_value=45,
+        help_text=_("Whole minutes, at least 2; the activities add up to 45. The 35-minute plan is scaled from them."),
+    )
+    how = blocks.TextBlock(label=_("what the teacher does and says"), help_text=_("Two to four sentences."))
+
+    class Meta:
+        icon = "time"
+        label = _("Activity")
+
+
+class KitTaskBlock(blocks.StructBlock):
+    prompt = blocks.TextBlock(label=_("task"), help_text=_("Addressed to the pupil. Never asks for anything private."))
+    choices = blocks.ListBlock(
+        blocks.CharBlock(label=_("choice"), max_length=120),
+        label=_("tick-box choices"),
+        required=False,
+        default=[],
+        max_num=4,
+        help_text=_("Optional: 2 to 4 choices to tick. Leave empty for lines to write on."),
+    )
+    draw = blocks.BooleanBlock(
+        label=_("a box to draw in"), required=False, help_text=_("Good for ages 6-8, instead of lines to write on.")
+    )
+
+    class Meta:
+        icon = "edit"
+        label = _("Worksheet task")

@@ -176,7 +176,7 @@ def module_shape(data: dict) -> tuple:
         blocks = tuple(_block_shape(b) for b in lesson.get("body") or [] if isinstance(b, dict))
         lessons.append((shared, blocks))
     course = tuple(repr(data.get(key)) for key in SHARED_COURSE_KEYS)
-    return (course, len(data.get("objectives") or []), tuple(lessons))
+    return (course, len(data.get("objectives") or []), tuple(lessons), kit_shape(data.get("kit")))
 
 
 def _strings(value) -> list[str]:
@@ -192,6 +192,117 @@ def _strings(value) -> list[str]:
 def lesson_words(lesson: dict) -> int:
     """Words a learner reads in a lesson (its body; Vietnamese counts syllables, as written)."""
     return sum(len(s.split()) for s in _strings(lesson.get("body") or []))
+
+
+# -- the classroom kit (courses.kit; the format is in courses/curriculum/README.md) -----------
+
+KIT_PERIOD_MINUTES = 45
+KIT_MIN_ACTIVITY_MINUTES = 2
+KIT_ACTIVITIES = (4, 7)
+KIT_MATERIALS = (2, 5)
+KIT_TASKS = (3, 5)
+KIT_CHOICES = (2, 4)
+KIT_AT_HOME = 3
+KIT_TEXT_KEYS = ("younger", "older")
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def kit_shape(kit) -> tuple | None:
+    """What must agree between the languages of a module's kit (the minutes are read from vi)."""
+    if not isinstance(kit, dict):
+        return None
+    activities = kit.get("activities") or []
+    tasks = kit.get("worksheet") or []
+    family = kit.get("family") if isinstance(kit.get("family"), dict) else {}
+    return (
+        tuple(a.get("minutes") if isinstance(a, dict) else None for a in activities),
+        len(kit.get("materials") or []),
+        bool(kit.get("disclosure")),
+        tuple((len(t.get("choices") or []), bool(t.get("draw"))) if isinstance(t, dict) else None for t in tasks),
+        len(family.get("at_home") or []),
+    )
+
+
+def kit_problems(kit, where: str) -> list[str]:
+    """Everything wrong with a module file's `kit:` section, as sentences that say what to fix."""
+    where = f"{where}, kit"
+    if not isinstance(kit, dict):
+        return [f"{where}: `kit` is a mapping of `activities`, `materials`, `younger`, `older`, `worksheet`, `family`."]
+    problems = []
+    unknown = set(kit) - {"activities", "materials", "younger", "older", "disclosure", "worksheet", "family"}
+    if unknown:
+        problems.append(f"{where}: unknown keys {', '.join(sorted(unknown))}.")
+    activities = kit.get("activities") or []
+    low, high = KIT_ACTIVITIES
+    if not (isinstance(activities, list) and low <= len(activities) <= high):
+        problems.append(f"{where}: {low} to {high} `activities`, in the order of the lessons.")
+        activities = activities if isinstance(activities, list) else []
+    minutes = []
+    for number, activity in enumerate(activities, 1):
+        at = f"{where}, activity {number}"
+        if not isinstance(activity, dict) or not (_text(activity.get("title")) and _text(activity.get("how"))):
+            problems.append(f"{at}: each activity needs `title`, `minutes` and `how`.")
+            continue
+        value = activity.get("minutes")
+        if not isinstance(value, int) or isinstance(value, bool) or value < KIT_MIN_ACTIVITY_MINUTES:
+            problems.append(f"{at}: `minutes` is a whole number, at least {KIT_MIN_ACTIVITY_MINUTES}.")
+        else:
+            minutes.append(value)
+    if minutes and len(minutes) == len(activities) and sum(minutes) != KIT_PERIOD_MINUTES:
+        problems.append(
+            f"{where}: the activities add up to {sum(minutes)} minutes; make them add up to exactly "
+            f"{KIT_PERIOD_MINUTES} (the 35-minute plan is scaled from them)."
+        )
+    materials = kit.get("materials") or []
+    low, high = KIT_MATERIALS
+    if not (isinstance(materials, list) and low <= len(materials) <= high and all(_text(m) for m in materials)):
+        problems.append(f"{where}: `materials` lists {low} to {high} things to prepare, one a line.")
+    for key in KIT_TEXT_KEYS:
+        if not _text(kit.get(key)):
+            problems.append(f"{where}: `{key}` is missing or empty.")
+    if "disclosure" in kit and not _text(kit.get("disclosure")):
+        problems.append(f"{where}: `disclosure` is optional; when given, it needs text.")
+    tasks = kit.get("worksheet") or []
+    low, high = KIT_TASKS
+    if not (isinstance(tasks, list) and low <= len(tasks) <= high):
+        problems.append(f"{where}: `worksheet` has {low} to {high} tasks.")
+        tasks = tasks if isinstance(tasks, list) else []
+    for number, task in enumerate(tasks, 1):
+        at = f"{where}, worksheet task {number}"
+        if not isinstance(task, dict) or not _text(task.get("prompt")):
+            problems.append(f"{at}: each task needs a `prompt`.")
+            continue
+        unknown = set(task) - {"prompt", "choices", "draw"}
+        if unknown:
+            problems.append(f"{at}: unknown keys {', '.join(sorted(unknown))}; a task has `prompt`, `choices`, `draw`.")
+        choices = task.get("choices")
+        low, high = KIT_CHOICES
+        if choices is not None and not (
+            isinstance(choices, list) and low <= len(choices) <= high and all(_text(str(c)) for c in choices)
+        ):
+            problems.append(f"{at}: `choices` lists {low} to {high} tick-box choices.")
+        if choices and task.get("draw"):
+            problems.append(f"{at}: a task has tick-box `choices` or a box to `draw` in, not both.")
+        if "draw" in task and not isinstance(task.get("draw"), bool):
+            problems.append(f"{at}: `draw` is true or false.")
+    family = kit.get("family")
+    if not isinstance(family, dict):
+        problems.append(f"{where}: `family` needs `learned` and `at_home`.")
+    else:
+        if not _text(family.get("learned")):
+            problems.append(f"{where}: `family.learned` is missing or empty.")
+        at_home = family.get("at_home") or []
+        if not (isinstance(at_home, list) and len(at_home) == KIT_AT_HOME and all(_text(t) for t in at_home)):
+            problems.append(f"{where}: `family.at_home` lists exactly {KIT_AT_HOME} things to do at home this week.")
+    return problems
+
+
+def kit_strings(kit) -> list[str]:
+    """Every text of a kit, for the checks of facts and wording."""
+    return _strings(kit) if isinstance(kit, dict) else []
 
 
 # -- reading and checking ------------------------------------------------------------------
@@ -306,6 +417,11 @@ def check_file(data, where: str) -> list[str]:
         last = [block_parts(b)[0] for b in lessons[-1].get("body") or [] if isinstance(b, dict) and b]
         if "helpline" not in last:
             problems.append(f"{where}: the last lesson must end the module with a `helpline` block.")
+    if "kit" in data:
+        if audience != "pupil":
+            problems.append(f"{where}: only pupil modules have a `kit`.")
+        else:
+            problems.extend(kit_problems(data.get("kit"), where))
     return problems
 
 
@@ -359,6 +475,12 @@ def _shape_differences(name: str, vi: dict, en: dict) -> list[str]:
                     f"(vi {_block_shape(x)}, en {_block_shape(y)}): same block type, same number "
                     "of paragraphs, bullet items, points and choices in both languages."
                 )
+    if kit_shape(vi.get("kit")) != kit_shape(en.get("kit")):
+        problems.append(
+            f"{name}: the `kit` differs in shape between vi.yaml and en.yaml (vi {kit_shape(vi.get('kit'))}, "
+            f"en {kit_shape(en.get('kit'))}): the same activities with the same minutes, the same number of "
+            "materials, worksheet tasks, choices and things to do at home, `draw` and `disclosure` in both or neither."
+        )
     return problems or [f"{name}: the two languages differ in shape."]
 
 
@@ -419,13 +541,33 @@ def content_problems(module: Module, glossary=None) -> list[str]:
     what to fix: a lesson with numbers, phone services or legal references and no `sources`;
     111 said to be free or open all hours (no source says so); the helpline never named by its
     official name; sentences too long for 9-11-year-olds; no "where the buttons are" box in a
-    reporting, privacy or caregiver module; a term the glossary says not to use."""
+    reporting, privacy or caregiver module; a term the glossary says not to use; a pupil module
+    without its classroom `kit` (its rules are checked as the file is read: `kit_problems`), or whose
+    kit says 111 is free or open all hours, or whose family text mentions 111 without its name."""
     problems = []
     vi = module.data["vi"]
     for language in LANGUAGES:
         data = module.data[language]
         where = f"{module.key}/{language}.yaml"
         everything = " ".join(_strings([data.get("summary"), data.get("lessons"), data.get("quiz")]))
+        if data.get("audience") == "pupil" or vi.get("audience") == "pupil":
+            if not isinstance(data.get("kit"), dict):
+                problems.append(
+                    f"{where}: a pupil module needs its classroom `kit` (lesson plan, worksheet, family page): "
+                    "see courses/curriculum/README.md."
+                )
+            kit_text = " ".join(kit_strings(data.get("kit")))
+            for claim in _unsourced_claims(kit_text, language):
+                problems.append(
+                    f"{where}, kit: “{claim}”: no source says 111 is free or open all hours; say what it is for."
+                )
+            kit = data.get("kit")
+            family_text = " ".join(_strings(kit.get("family"))) if isinstance(kit, dict) else ""
+            if language == "vi" and "111" in family_text and HELPLINE_NAME[language].lower() not in family_text.lower():
+                problems.append(
+                    f"{where}, kit: the family text names the helpline by its official name the first time, "
+                    f"“{HELPLINE_NAME[language]}”."
+                )
         for claim in _unsourced_claims(everything, language):
             problems.append(
                 f"{where}: “{claim}”: no source says 111 is free or open all hours; say what it is for instead."
@@ -463,6 +605,7 @@ def content_problems(module: Module, glossary=None) -> list[str]:
         texts = chain(
             _strings([vi.get("title"), vi.get("summary"), vi.get("objectives")]),
             _strings([vi.get("lessons"), vi.get("quiz")]),
+            kit_strings(vi.get("kit")),
         )
         for text in texts:
             for avoid, term in glossary(text):

@@ -154,6 +154,58 @@ def _objectives(module: Module, language: str) -> list[dict]:
     ]
 
 
+def kit_fields(module: Module, language: str) -> dict:
+    """The `kit:` section of a module file as the course page's kit fields (empty without one).
+    Minutes and `draw` are read from vi.yaml, as are the other values shared by the languages;
+    block ids are derived from the module and position, so both languages line up."""
+    kit, vi_kit = module.data[language].get("kit"), module.data["vi"].get("kit")
+    if not isinstance(kit, dict) or not isinstance(vi_kit, dict):
+        return {}
+    family = kit.get("family") or {}
+
+    def items(key: str, name: str, values: list) -> list[dict]:
+        return [
+            {"type": name, "value": str(value).strip(), "id": _id(module.key, "kit", key, i)}
+            for i, value in enumerate(values)
+        ]
+
+    return {
+        "kit_activities": [
+            {
+                "type": "activity",
+                "id": _id(module.key, "kit", "activity", i),
+                "value": {
+                    "title": str(activity["title"]).strip(),
+                    "minutes": vi_kit["activities"][i]["minutes"],
+                    "how": str(activity["how"]).strip(),
+                },
+            }
+            for i, activity in enumerate(kit.get("activities") or [])
+        ],
+        "kit_materials": items("material", "material", kit.get("materials") or []),
+        "kit_younger": str(kit.get("younger") or "").strip(),
+        "kit_older": str(kit.get("older") or "").strip(),
+        "kit_disclosure": str(kit.get("disclosure") or "").strip(),
+        "kit_worksheet": [
+            {
+                "type": "task",
+                "id": _id(module.key, "kit", "task", i),
+                "value": {
+                    "prompt": str(task["prompt"]).strip(),
+                    "choices": [
+                        {"type": "item", "value": str(choice).strip(), "id": _id(module.key, "kit", "task", i, j)}
+                        for j, choice in enumerate(task.get("choices") or [])
+                    ],
+                    "draw": bool(vi_kit["worksheet"][i].get("draw")),
+                },
+            }
+            for i, task in enumerate(kit.get("worksheet") or [])
+        ],
+        "kit_family_learned": str(family.get("learned") or "").strip(),
+        "kit_at_home": items("at_home", "thing", family.get("at_home") or []),
+    }
+
+
 def course_page(module: Module, language: str) -> CoursePage:
     data, vi = module.data[language], module.data["vi"]
     cover = curriculum_image(vi["cover"], vi.get("cover_alt", "")) if vi.get("cover") else None
@@ -170,6 +222,7 @@ def course_page(module: Module, language: str) -> CoursePage:
         certificate_minimum_minutes=vi.get("certificate_minimum_minutes") or 0,
         certificate_valid_years=vi.get("certificate_valid_years") or 0,
         editor_notes="\n".join(vi.get("sources") or []),
+        **kit_fields(module, language),
     )
 
 

@@ -8,6 +8,10 @@ wagtail-localize translations.
 
 Pupil and caregiver courses are open to everyone; teacher and frontline training needs an
 adult account, because it discusses abuse in professional detail.
+
+A pupil module also carries its classroom kit (the `kit_*` fields, edited in the "Classroom kit"
+tab): timed activities, materials, differentiation, worksheet tasks and the family's take-home
+text, which `courses.kit` prints with the module's objectives and its lessons' discussion blocks.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks, hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
@@ -37,7 +41,7 @@ from progress import services as progress_services
 from progress.steps import ProgressStep
 
 from . import cache as content_cache
-from .blocks import LessonStreamBlock
+from .blocks import KitActivityBlock, KitTaskBlock, LessonStreamBlock
 from .folding import fold
 from .outline import CourseOutline, build_outline
 from .pages import CachedPageMixin, request_key
@@ -180,6 +184,42 @@ class CoursePage(CachedPageMixin, Page):
     editor_notes = models.TextField(
         _("notes for editors"), blank=True, help_text=_("Sources and remarks; never shown to learners.")
     )
+    # The classroom kit (courses.kit), for pupil modules only: what the printed lesson plan,
+    # worksheet and family page hold beyond the objectives and the lessons' discussion blocks.
+    kit_activities = StreamField(
+        [("activity", KitActivityBlock())],
+        verbose_name=_("activities"),
+        blank=True,
+        help_text=_("4 to 7 activities in the lessons' order, timed for a 45-minute period: they add up to 45."),
+    )
+    kit_materials = StreamField(
+        [("material", blocks.CharBlock(label=_("material"), max_length=200))],
+        verbose_name=_("materials"),
+        blank=True,
+        help_text=_("What to prepare: a projector or TV, printed worksheets..."),
+    )
+    kit_younger = models.TextField(_("for younger or less confident pupils"), blank=True)
+    kit_older = models.TextField(_("for older or faster pupils"), blank=True)
+    kit_disclosure = models.TextField(
+        _("if a child discloses harm: what this module adds"),
+        blank=True,
+        help_text=_("Optional. Every plan already says what to do if a child discloses harm."),
+    )
+    kit_worksheet = StreamField(
+        [("task", KitTaskBlock())],
+        verbose_name=_("worksheet tasks"),
+        blank=True,
+        help_text=_("3 to 5 tasks on the lessons' scenarios and steps, never on a pupil's own experience."),
+    )
+    kit_family_learned = models.TextField(
+        _("what we learned (to the family)"), blank=True, help_text=_("Two or three sentences to the family.")
+    )
+    kit_at_home = StreamField(
+        [("thing", blocks.CharBlock(label=_("thing to do at home"), max_length=300))],
+        verbose_name=_("three things to do at home this week"),
+        blank=True,
+        help_text=_("Exactly three, one sentence each, doable without special skills."),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -197,6 +237,28 @@ class CoursePage(CachedPageMixin, Page):
         ),
         FieldPanel("editor_notes"),
     ]
+    kit_panels = [
+        FieldPanel("kit_activities"),
+        FieldPanel("kit_materials"),
+        FieldRowPanel([FieldPanel("kit_younger"), FieldPanel("kit_older")], heading=_("Differentiation")),
+        FieldPanel("kit_disclosure"),
+        FieldPanel("kit_worksheet"),
+        MultiFieldPanel([FieldPanel("kit_family_learned"), FieldPanel("kit_at_home")], heading=_("For families")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(
+                kit_panels,
+                heading=_("Classroom kit"),
+                help_text=_(
+                    "Children's modules only: the printed lesson plan, worksheet and take-home page for families."
+                ),
+            ),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -229,13 +291,42 @@ class CoursePage(CachedPageMixin, Page):
             errors["age_band"] = _("Only courses for children have an age band; leave it empty.")
         if self.audience == Audience.PUPIL and self.issues_certificate:
             errors["issues_certificate"] = _("Certificates are for adult courses; untick this for a children's course.")
+        errors.update(self._kit_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _kit_errors(self) -> dict:
+        from .kit import AT_HOME_COUNT, PERIOD_MINUTES, choices_of  # the kit's rules live with the kit
+
+        errors = {}
+        if self.audience != Audience.PUPIL:
+            return errors  # kept, but never offered: the kit is for children's modules (`has_kit`)
+        minutes = [block.value["minutes"] or 0 for block in self.kit_activities]
+        if minutes and min(minutes) < 2:
+            errors["kit_activities"] = _("Give every activity at least 2 minutes.")
+        elif minutes and sum(minutes) != PERIOD_MINUTES:
+            errors["kit_activities"] = _(
+                "The activities add up to %(total)s minutes; make them add up to exactly 45 (the 35-minute plan "
+                "is scaled from them)."
+            ) % {"total": sum(minutes)}
+        if self.kit_at_home and len(self.kit_at_home) != AT_HOME_COUNT:
+            errors["kit_at_home"] = _("Write exactly three things to do at home (now %(count)s).") % {
+                "count": len(self.kit_at_home)
+            }
+        if any(len(choices_of(block.value)) == 1 for block in self.kit_worksheet):
+            errors["kit_worksheet"] = _("A task with tick boxes needs 2 to 4 choices; add a choice or remove it.")
+        return errors
 
     def folded_text(self) -> str:
         """Title, summary and objectives without diacritics, for searches typed without them."""
         objectives = self.objectives.stream_block.get_searchable_content(self.objectives)
         return fold(" ".join([self.title, self.summary, *objectives]))
+
+    @property
+    def has_kit(self) -> bool:
+        """A pupil module whose classroom kit is written (its family text is the last part the
+        curriculum check requires); read without loading a stream field."""
+        return self.audience == Audience.PUPIL and bool(self.kit_family_learned.strip())
 
     @property
     def needs_adult_account(self) -> bool:

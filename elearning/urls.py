@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("schools.urls")),
     path("", include("certificates.urls")),
     path("", include(learner_urlpatterns)),
+    path("", include("courses.urls")),
     # Wagtail's pages, with each address's page looked up in the content cache (courses.routing).
     re_path(r"^((?:[\w\-]+/)*)$", routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),

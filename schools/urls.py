@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consent, gains, signin, staff, talk, teach
+from .views import consent, gains, reports, signin, staff, talk, teach
 
 app_name = "schools"
 
@@ -55,4 +55,11 @@ urlpatterns = [
     path("classes/<int:classroom_id>/teach/<int:session_id>/move/", teach.teach_move, name="teach_move"),
     path("classes/<int:classroom_id>/teach/<int:session_id>/counts/", teach.teach_counts, name="teach_counts"),
     path("classes/<int:classroom_id>/teach/<int:session_id>/end/", teach.teach_end, name="teach_end"),
+    # Progress reports for parents (schools.reports)
+    path(
+        "classes/<int:classroom_id>/pupils/<int:pupil_id>/report.pdf",
+        reports.pupil_report,
+        name="pupil_report",
+    ),
+    path("classes/<int:classroom_id>/reports.pdf", reports.class_reports, name="class_reports"),
 ]

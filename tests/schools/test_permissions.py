@@ -123,6 +123,8 @@ CASES = [
     ("teach_counts", {}, "post", CLASS_STAFF),
     ("classroom_archive", {}, "post", CLASS_STAFF),
     ("unassign", {}, "post", CLASS_STAFF),
+    ("pupil_report", {}, "get", CLASS_STAFF),
+    ("class_reports", {}, "get", CLASS_STAFF),
 ]
 
 
