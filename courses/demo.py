@@ -54,6 +54,7 @@ class LoadResult:
     courses: int = 0
     lessons: int = 0
     translations: int = 0
+    kits: int = 0  # classroom kits added to module pages made before their files had one
 
 
 def _id(*parts) -> str:
@@ -249,16 +250,23 @@ def _strings_by_path(instance) -> dict[str, list[StringSegmentValue]]:
     return grouped
 
 
-def translate_page(source_page: Page, locale: Locale, translated: Page) -> Page:
+def translate_page(source_page: Page, locale: Locale, translated: Page, only_fields: tuple[str, ...] = ()) -> Page:
     """Create the `locale` translation of `source_page` with wagtail-localize, its strings taken
-    from `translated` (an unsaved page of the same shape), and publish it.
+    from `translated` (an unsaved page of the same shape), and publish it. With `only_fields`,
+    only those fields' strings are recorded and only those fields of the translated page are
+    written: the rest stays as translators left it (a sync later finds these strings translated).
 
     The result is a synced wagtail-localize translation: editors see every segment translated,
     and a later change to the Vietnamese page shows up as a segment to translate again."""
-    source, _created = TranslationSource.get_or_create_from_instance(source_page)
+    if only_fields:
+        source, _created = TranslationSource.update_or_create_from_instance(source_page)
+    else:
+        source, _created = TranslationSource.get_or_create_from_instance(source_page)
     translation, _created = source.translations.get_or_create(target_locale=locale)
     originals, targets = _strings_by_path(source_page.specific), _strings_by_path(translated)
     for path, segments in originals.items():
+        if only_fields and path.split(".")[0] not in only_fields:
+            continue
         others = targets.get(path, [])
         if len(others) != len(segments):
             raise TranslationMismatch(
@@ -274,6 +282,12 @@ def translate_page(source_page: Page, locale: Locale, translated: Page) -> Page:
                 context=context,
                 defaults={"data": target.string.data, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
             )
+    if only_fields:
+        page = source_page.get_translation(locale).specific
+        for name in only_fields:
+            setattr(page, name, getattr(translated, name))
+        page.save_revision().publish()
+        return page
     # wagtail-localize publishes in transaction.on_commit, with the in-memory page of the moment:
     # inside this loader's transaction that would run last, with stale tree counts, and never in
     # tests. Save a draft, then publish the stored revision now.
@@ -311,6 +325,8 @@ def _load_module(module: Module, index: CourseIndexPage, locales: dict[str, Loca
         course.topics.set(Topic.objects.filter(code__in=module.data["vi"]["topics"]))
         course.save_revision().publish()
         result.courses += 1
+    else:
+        _add_missing_kit(course, module, locales, result)
     lessons = []
     for number, lesson in enumerate(module.data["vi"]["lessons"]):
         page = LessonPage.objects.child_of(course).filter(slug=lesson["slug"]).first()
@@ -330,6 +346,23 @@ def _load_module(module: Module, index: CourseIndexPage, locales: dict[str, Loca
             if not page.has_translation(locale):
                 translate_page(page, locale, lesson_page(module, language, number))
                 result.translations += 1
+
+
+def _add_missing_kit(course: CoursePage, module: Module, locales: dict[str, Locale], result: LoadResult) -> None:
+    """A module page made before its file had a classroom kit gets the file's kit, in both
+    languages, and nothing else of it changes: only where no one has written a kit yet, and
+    never over a draft an editor has not published."""
+    fields = kit_fields(module, "vi")
+    if not fields or course.has_kit or course.kit_activities or course.has_unpublished_changes:
+        return
+    for name, value in fields.items():
+        setattr(course, name, value)
+    course.save_revision().publish()
+    result.kits += 1
+    for language, locale in locales.items():
+        translated = course.get_translation_or_none(locale) if language != "vi" else None
+        if translated is not None and not translated.specific.has_kit and not translated.has_unpublished_changes:
+            translate_page(course, locale, course_page(module, language), only_fields=tuple(fields))
 
 
 @transaction.atomic

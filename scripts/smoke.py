@@ -407,6 +407,7 @@ class Smoke:
             return
         dashboard = self.page(browser, classes[0], "teacher: class dashboard")
         self.teach_in_class(browser, dashboard)
+        self.classroom_kit(browser, dashboard)
         export = browser.get(classes[0] + "export.csv")
         self.check(
             "teacher: class CSV export",
@@ -428,6 +429,25 @@ class Smoke:
                 gains.status == 200 and "csv" in gains.headers.get("Content-Type", "") and gains.text.count("\n") > 3,
                 f"{gains.status} {gains.headers.get('Content-Type')}",
             )
+
+    def classroom_kit(self, browser: Browser, dashboard: Response) -> None:
+        """The class page links each module's kit: three A4 PDFs and the family page, no sign-in."""
+        links = {attrs.get("data-testid"): url for url, attrs in parse(dashboard).links if attrs.get("data-testid")}
+        if not self.check("teacher: the class page links a module's classroom kit", "kit-plan" in links):
+            return
+        for testid in ("kit-plan", "kit-worksheet", "kit-family"):
+            pdf = browser.get(links[testid])
+            self.check(
+                f"teacher: the kit's {testid.removeprefix('kit-')} PDF",
+                pdf.status == 200 and pdf.body.startswith(b"%PDF"),
+                f"{pdf.status} {pdf.headers.get('Content-Type')}",
+            )
+        family = self.browser().get(links["kit-family-page"])
+        self.check(
+            "a visitor opens the family page without signing in, with the helpline",
+            family.status == 200 and "tel:111" in family.text,
+            f"{family.status} {family.url}",
+        )
 
     def teach_in_class(self, browser: Browser, dashboard: Response) -> None:
         """Start teaching a module from the class page; the presenter moves the projector's slide."""

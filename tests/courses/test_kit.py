@@ -332,3 +332,38 @@ def test_a_class_grade_decides_the_plans_period_before_the_modules_age_band():
     assert default_period("9-11") == 35  # no class: the band's usual school
     assert default_period("9-11", 5) == 35  # grade 5: primary, 35-minute periods
     assert default_period("9-11", 6) == 45  # grade 6: lower secondary, 45-minute periods
+
+
+def test_loading_again_adds_a_kit_to_a_module_page_made_before_its_file_had_one(home_page, tmp_path):
+    """A site set up before the kits existed gets them from `load_demo`, in both languages, and
+    nothing else of the page changes."""
+    import shutil
+
+    import yaml
+
+    from courses.demo import load_curriculum
+    from courses.models import CoursePage
+    from tests.conftest import FIXTURE_MODULE
+
+    without = tmp_path / FIXTURE_MODULE.name
+    shutil.copytree(FIXTURE_MODULE, without)
+    for language in ("vi", "en"):
+        data = yaml.safe_load((without / f"{language}.yaml").read_text())
+        data.pop("kit")
+        (without / f"{language}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    load_curriculum(home_page, [without])
+    vi, en = CoursePage.objects.get(slug="bi-mat-va-em"), CoursePage.objects.get(slug="secrets-and-you")
+    assert not vi.has_kit and not en.has_kit
+    vi.title = "Bí mật và em (sửa)"  # an editor's change, which the loader must keep
+    vi.save_revision().publish()
+
+    result = load_curriculum(home_page, [FIXTURE_MODULE])
+
+    vi, en = CoursePage.objects.get(slug="bi-mat-va-em"), CoursePage.objects.get(slug="secrets-and-you")
+    assert result.kits == 1
+    assert vi.has_kit and en.has_kit
+    assert vi.title == "Bí mật và em (sửa)"
+    assert len(vi.kit_activities) == len(en.kit_activities) >= 4
+    assert en.kit_family_learned != vi.kit_family_learned  # the English file's words
+    assert en.title == "Secrets and you"  # the translation of the rest is left as it was
+    assert load_curriculum(home_page, [FIXTURE_MODULE]).kits == 0  # once only

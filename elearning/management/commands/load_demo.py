@@ -55,7 +55,7 @@ class Command(BaseCommand):
             ) from error
         self.stdout.write(
             f"Curriculum: {result.courses} new courses, {result.lessons} new lessons, "
-            f"{result.translations} new English translations; "
+            f"{result.translations} new English translations, {result.kits} classroom kits added; "
             f"{quizzes.quizzes} new quizzes, {quizzes.translations} translated; "
             f"H5P demo activity placed in {len(activities)} lesson(s)."
         )
