@@ -24,13 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import segno
+from django.conf import settings
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.models import Locale
+from wagtail.models import Locale, PageViewRestriction
 
 from . import cache as content_cache
 from .pdf import font_urls, html_to_pdf
@@ -39,6 +40,8 @@ PERIOD_MINUTES = 45
 SHORT_PERIOD_MINUTES = 35
 PERIODS = (SHORT_PERIOD_MINUTES, PERIOD_MINUTES)
 MIN_ACTIVITY_MINUTES = 2
+# As the curriculum files allow (4 to 7): more would not fit a 35-minute period at 2 minutes each.
+MAX_KIT_ACTIVITIES = 7
 AT_HOME_COUNT = 3
 # Primary schools teach 35-minute periods, secondary schools 45-minute ones.
 DEFAULT_PERIOD = {"6-8": SHORT_PERIOD_MINUTES, "9-11": SHORT_PERIOD_MINUTES, "12-14": 45, "15-17": 45}
@@ -60,9 +63,9 @@ def scale_minutes(minutes: list[int], total: int, *, minimum: int = MIN_ACTIVITY
     if minimum * len(minutes) > total:
         raise ValueError(f"{len(minutes)} activities of at least {minimum} minutes do not fit in {total}")
     whole = sum(minutes)
-    shares = [m * total / whole for m in minutes]
-    scaled = [max(minimum, int(share)) for share in shares]
-    remainders = [share - int(share) for share in shares]
+    # In whole numbers, so that a tie is a tie (floating point would break it by rounding error).
+    scaled = [max(minimum, m * total // whole) for m in minutes]
+    remainders = [m * total % whole for m in minutes]
     order = sorted(range(len(minutes)), key=lambda i: (-remainders[i], i))
     i = 0
     while sum(scaled) < total:
@@ -119,16 +122,29 @@ def kit_course(*, course_id: int, language: str | None = None):
     from .models import CoursePage
 
     course = CoursePage.objects.live().filter(pk=course_id).select_related("locale").first()
-    if course is None:
+    # A module behind a view restriction (a password, signed-in readers, groups) is not printed
+    # for anyone who asks, nor is its family page public.
+    if course is None or course.get_view_restrictions().exists():
         raise Http404
     language = language or translation.get_language() or "vi"
     if course.locale.language_code != language:
         locale = Locale.objects.filter(language_code=language).first()
         local = course.get_translation_or_none(locale) if locale else None
-        course = local if local is not None and local.live else course
+        # A translation whose kit is not written yet gives the module's own (better than none).
+        if local is not None and local.live and local.specific.has_kit and not local.get_view_restrictions().exists():
+            course = local.specific
     if not course.has_kit:
         raise Http404
     return course
+
+
+def kit_for_reader(course):
+    """The page whose kit is linked for `course` (a module in the reader's language): itself when
+    its kit is written, else the page it was translated from, until a translator gets to it."""
+    if course is None or course.has_kit:
+        return course
+    source = course.get_translation_or_none(Locale.get_default())
+    return source.specific if source is not None and source.specific.has_kit else course
 
 
 def family_path(course, language: str | None = None) -> str:
@@ -138,7 +154,11 @@ def family_path(course, language: str | None = None) -> str:
 
 
 def family_url(course, request, language: str | None = None) -> str:
-    return request.build_absolute_uri(family_path(course, language))
+    """The family page's full address, as printed under the QR code: on the site's public address
+    (FAMILY_PAGE_BASE_URL), never the host or scheme a teacher's request happened to use."""
+    base = settings.FAMILY_PAGE_BASE_URL.rstrip("/")
+    path = family_path(course, language)
+    return base + path if base else request.build_absolute_uri(path)
 
 
 def kit_pdf_path(course, kind: str, period: int | None = None) -> str:
@@ -196,7 +216,12 @@ def discussions_of(course) -> list[Discussion]:
     from .models import LessonPage
 
     found = []
-    for lesson in LessonPage.objects.live().child_of(course).order_by("path").only("title", "body"):
+    lessons = list(LessonPage.objects.live().child_of(course).order_by("path").only("title", "body"))
+    # A lesson behind a view restriction keeps its discussion out of a plan anyone may print.
+    restricted = set(PageViewRestriction.objects.filter(page__in=lessons).values_list("page_id", flat=True))
+    for lesson in lessons:
+        if lesson.pk in restricted:
+            continue
         for block in lesson.body.raw_data:
             if block["type"] == "discussion":
                 value = block["value"] or {}
@@ -214,7 +239,10 @@ def build_kit(course, *, period: int = PERIOD_MINUTES, helpline=None, family_add
     activities = [block.value for block in course.kit_activities]
     minutes = [value["minutes"] for value in activities]
     if period != PERIOD_MINUTES and minutes:
-        minutes = scale_minutes(minutes, period)
+        try:
+            minutes = scale_minutes(minutes, period)
+        except ValueError:  # too many activities for the shorter period: the plan as written
+            period, minutes = PERIOD_MINUTES, [value["minutes"] for value in activities]
     return Kit(
         course=course,
         period=period,
@@ -278,7 +306,9 @@ def kit_pdf(request, course, kind: str, period: int | None = None) -> bytes:
     if kind not in KINDS:
         raise Http404
     period = period if kind == "plan" and period in PERIODS else PERIOD_MINUTES
-    key = f"kit-pdf:{course.pk}:{kind}:{period}:{request_key(request)}"
+    # The address printed in a PDF comes from FAMILY_PAGE_BASE_URL, else from the request.
+    where = "site" if settings.FAMILY_PAGE_BASE_URL else f"{request.scheme}:{request_key(request)}"
+    key = f"kit-pdf:{course.pk}:{kind}:{period}:{translation.get_language()}:{where}"
 
     def build() -> bytes:
         helpline = content_cache.site_entries(request).get("helpline")

@@ -296,13 +296,18 @@ class CoursePage(CachedPageMixin, Page):
             raise ValidationError(errors)
 
     def _kit_errors(self) -> dict:
-        from .kit import AT_HOME_COUNT, PERIOD_MINUTES, choices_of  # the kit's rules live with the kit
+        from .kit import AT_HOME_COUNT, MAX_KIT_ACTIVITIES, PERIOD_MINUTES, choices_of  # the kit's rules
 
         errors = {}
         if self.audience != Audience.PUPIL:
             return errors  # kept, but never offered: the kit is for children's modules (`has_kit`)
         minutes = [block.value["minutes"] or 0 for block in self.kit_activities]
-        if minutes and min(minutes) < 2:
+        if len(minutes) > MAX_KIT_ACTIVITIES:
+            errors["kit_activities"] = _(
+                "A plan has at most %(most)s activities (now %(count)s): join some, so that the 35-minute plan "
+                "can still give each one 2 minutes."
+            ) % {"most": MAX_KIT_ACTIVITIES, "count": len(minutes)}
+        elif minutes and min(minutes) < 2:
             errors["kit_activities"] = _("Give every activity at least 2 minutes.")
         elif minutes and sum(minutes) != PERIOD_MINUTES:
             errors["kit_activities"] = _(

@@ -12,6 +12,7 @@ register = template.Library()
 @register.simple_tag
 def kit_links(course, grade=None) -> dict | None:
     """`grade`: the class the kit is for (its school's period length), when there is one."""
+    course = classroom_kit.kit_for_reader(course)
     if course is None or not course.has_kit:
         return None
     usual = classroom_kit.default_period(course.age_band, grade if isinstance(grade, int) else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -20,12 +21,12 @@ def kit_pdf(request, course_id: int, kind: str):
     period = None
     if kind == "plan":
         asked = request.GET.get("period", "")
-        period = int(asked) if asked.isdigit() and int(asked) in classroom_kit.PERIODS else None
+        period = {str(minutes): minutes for minutes in classroom_kit.PERIODS}.get(asked)
         period = period or classroom_kit.default_period(course.age_band)
     pdf = classroom_kit.kit_pdf(request, course, kind, period)
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = f"-{period}" if period else ""
-    response["Content-Disposition"] = f'inline; filename="{course.slug}-{kind}{suffix}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(False, f"{course.slug}-{kind}{suffix}.pdf")
     # The same for everyone; a browser may keep it a little while an editor's change is rare.
     response["Cache-Control"] = "public, max-age=600"
     return response

@@ -479,6 +479,8 @@ WAGTAIL_SITE_NAME = "An toàn trên mạng"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 # The public address printed on certificates (text and QR code) for their verification page.
 CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+# The public address under the family page's QR code on the classroom kit (empty: the request's).
+FAMILY_PAGE_BASE_URL = env("FAMILY_PAGE_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -39,3 +39,4 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=f"https://{ALLOWED_HOSTS[0]}")
 CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+FAMILY_PAGE_BASE_URL = env("FAMILY_PAGE_BASE_URL", default=WAGTAILADMIN_BASE_URL)

@@ -16,6 +16,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 CERTIFICATE_VERIFY_BASE_URL = "http://testserver"
+FAMILY_PAGE_BASE_URL = "http://testserver"
 
 # A file, not memory: concurrent requests in browser and concurrency tests need WAL and real
 # locking (an in-memory test database answered two simultaneous posts with a 500).

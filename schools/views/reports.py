@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from .. import audit, reports, selectors
@@ -15,10 +17,16 @@ from .staff import staff_required
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     # A child's results: never kept by a browser or a proxy.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _class_slug(classroom) -> str:
+    """The class as a file name shows it: its name, never its sign-in code (these files are sent
+    home and forwarded, and a class code opens the list of the class's names)."""
+    return slugify(classroom.name) or str(classroom.pk)
 
 
 @staff_required
@@ -37,7 +45,7 @@ def pupil_report(request, classroom_id: int, pupil_id: int):
     found = reports.pupil_reports(classroom=classroom, pupils=[pupil])
     pdf = reports.reports_pdf(classroom=classroom, reports=found, skipped=None, request=request)
     audit.record(action="schools.parent_report_printed", classroom=classroom, pupil=pupil, by=request.user)
-    return _pdf_response(pdf, f"report-{classroom.class_code}-{pupil.pk}.pdf")
+    return _pdf_response(pdf, f"report-{_class_slug(classroom)}-{pupil.pk}.pdf")
 
 
 @staff_required
@@ -59,4 +67,4 @@ def class_reports(request, classroom_id: int):
         reports=len(found),
         skipped=skipped,
     )
-    return _pdf_response(pdf, f"reports-{classroom.class_code}.pdf")
+    return _pdf_response(pdf, f"reports-{_class_slug(classroom)}.pdf")

@@ -367,3 +367,65 @@ def test_loading_again_adds_a_kit_to_a_module_page_made_before_its_file_had_one(
     assert en.kit_family_learned != vi.kit_family_learned  # the English file's words
     assert en.title == "Secrets and you"  # the translation of the rest is left as it was
     assert load_curriculum(home_page, [FIXTURE_MODULE]).kits == 0  # once only
+
+
+# --- What the review found ---------------------------------------------------------------------
+
+
+def test_a_tie_between_remainders_goes_to_the_earlier_activity_exactly():
+    # Shares of 35 over 45: 2.33, 19.44, 3.11, 4.67, 5.44; 25 and 7 minutes both leave 4/9 over.
+    assert scale_minutes([3, 25, 4, 6, 7], 35) == [2, 20, 3, 5, 5]
+
+
+def test_a_module_behind_a_view_restriction_has_no_public_kit_or_family_page(client, course):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(f"/vi/kit/{course.pk}/plan.pdf").status_code == 404
+    assert client.get(f"/vi/f/{course.pk}/").status_code == 404
+
+
+def test_a_restricted_lessons_discussion_is_left_out_of_the_plan(course, lessons):
+    from wagtail.models import PageViewRestriction
+
+    from courses.kit import discussions_of
+
+    everyone = discussions_of(course)
+    held = next(lesson for lesson in lessons if any(b.block_type == "discussion" for b in lesson.body))
+    PageViewRestriction.objects.create(page=held, restriction_type=PageViewRestriction.LOGIN)
+    assert [d.lesson for d in discussions_of(course)] == [d.lesson for d in everyone if d.lesson != held.title]
+
+
+def test_an_english_page_whose_kit_is_not_translated_yet_gets_the_vietnamese_kit(client, course, en_course):
+    CoursePage.objects.filter(pk=en_course.pk).update(kit_family_learned="")
+    response = client.get(f"/en/f/{course.pk}/")
+    assert response.status_code == 200
+    assert "Kính gửi Quý phụ huynh" in response.content.decode()
+    assert client.get(f"/en/kit/{en_course.pk}/plan.pdf").status_code == 404  # the English page has none
+    assert client.get(f"/en/kit/{course.pk}/worksheet.pdf").status_code == 200
+
+
+@pytest.mark.parametrize("period", ["²", "9" * 5000, "-35", "35.0", "abc"])
+def test_an_odd_period_gives_the_usual_plan_not_an_error(kit_client, course, period):
+    response = kit_client.get(f"/vi/kit/{course.pk}/plan.pdf", {"period": period})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_more_than_seven_activities_are_refused(course, english):
+    one = course.kit_activities.raw_data[0]
+    course.kit_activities = [{**one, "id": None, "value": {**one["value"], "minutes": 2}} for _ in range(8)]
+    with pytest.raises(ValidationError) as error:
+        course.full_clean()
+    assert "at most 7 activities" in str(error.value.message_dict["kit_activities"])
+
+
+def test_the_family_address_under_the_qr_code_is_the_sites_public_one(kit_client, course, settings, tmp_path, poppler):  # noqa: F811
+    settings.FAMILY_PAGE_BASE_URL = "https://antoan.example.vn"
+    text = text_of(get_pdf(kit_client, f"/vi/kit/{course.pk}/family.pdf"), tmp_path)
+    assert f"https://antoan.example.vn/vi/f/{course.pk}/" in text
+
+
+def test_a_unicode_slug_makes_a_readable_file_name(kit_client, course):
+    CoursePage.objects.filter(pk=course.pk).update(slug="bí-mật-và-em")
+    response = kit_client.get(f"/vi/kit/{course.pk}/worksheet.pdf")
+    assert response["Content-Disposition"].startswith("inline; filename*=utf-8''b%C3%AD-m%E1%BA%ADt")

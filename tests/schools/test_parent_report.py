@@ -212,3 +212,10 @@ def test_the_class_dashboard_links_each_modules_kit_and_the_families_reports(
     assert f'href="/en/kit/{en.pk}/worksheet.pdf"' in html and f'href="/en/kit/{en.pk}/family.pdf"' in html
     assert f'href="/en/f/{en.pk}/"' in html
     assert f'href="/en/classes/{classroom.pk}/reports.pdf"' in html
+
+
+def test_the_report_file_names_never_carry_the_class_code(client, leader, classroom, finished):
+    client.force_login(leader)
+    for url in (report_url(classroom, finished[0]), f"/en/classes/{classroom.pk}/reports.pdf"):
+        disposition = client.get(url)["Content-Disposition"]
+        assert classroom.class_code not in disposition and classroom.name.lower() in disposition, disposition
