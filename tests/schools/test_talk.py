@@ -683,3 +683,23 @@ def test_a_pupil_of_an_archived_class_can_still_ask(client, world):
     assert "Received. Thầy Minh will see it soon." in page
     client.force_login(world["teacher"])
     assert "Nguyễn Văn An wants to talk to you" in client.get(en("staff_home")).content.decode()
+
+
+def test_the_migration_strips_the_pupil_from_talk_entries_written_before(world):
+    """Entries written before the fix held the pupil's id, against the class: 0005 makes them like
+    the new ones; other actions' entries keep theirs."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.log_actions import log
+
+    talk = ask(world)
+    old = log(instance=world["classroom"], action="schools.talk_requested", data={"pupil": 7, "request": talk.pk})
+    other = log(instance=world["classroom"], action="schools.pupil_renamed", data={"pupil": 7})
+    migration = importlib.import_module("schools.migrations.0005_talk_audit_without_pupil")
+    migration.forwards(apps, None)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert old.data == {"request": talk.pk}
+    assert (old.content_type.model, old.object_id, old.label) == ("school", str(world["school"].pk), "Trường A")
+    assert other.data == {"pupil": 7} and other.content_type.model == "classroom"
