@@ -545,6 +545,12 @@ def test_a_request_to_an_adult_who_left_goes_to_the_leaders_at_once_and_the_pupi
     assert "will see it soon" not in page
     assert f'value="{world["teacher"].pk}"' not in page  # no longer offered
     assert f'value="{world["co_teacher"].pk}"' in page  # the others are
+    # With nobody left to choose, the page does not offer a choice.
+    services.school_set_counsellor(school=world["school"], counsellor_id=None, by=world["leader"])
+    services.staff_remove(membership=Membership.objects.get(user=world["co_teacher"], classroom=None))
+    page = client.get(en("talk")).content.decode()
+    assert "A leader of your school will see your message." in page
+    assert "choose someone else" not in page and 'data-testid="talk-no-adult"' in page
     # Once a leader has handled it, the flag goes.
     services.talk_request_mark(talk_request=talk, status="talked", by=world["leader"])
     client.force_login(world["leader"])
