@@ -38,10 +38,12 @@ ACTIONS = {
     "schools.gains_exported": _("Learning gains exported (CSV, no pupil named)"),
     "schools.statements_exported": _("H5P statements exported (xAPI)"),
     "schools.class_taught": _("Module recorded as taught in class"),
-    # A pupil's "I want to talk": ids and status only, never what it is about.
+    # A pupil's "I want to talk": against the school, the request's id and status only; never
+    # the pupil, the class or what it is about (the entry outlives the request by far).
     "schools.talk_requested": _("A pupil asked to talk"),
     "schools.talk_status_changed": _("Talk request marked"),
     "schools.talk_requests_purged": _("Handled talk requests deleted after their time"),
+    "schools.talk_request_deleted": _("Talk request not yet handled, deleted with the pupil by a leader"),
     "schools.counsellor_set": _("School counsellor chosen"),
     "schools.parent_report_printed": _("Progress report for the family printed (PDF)"),
     "schools.parent_reports_printed": _("Progress reports for the class's families printed (PDF)"),

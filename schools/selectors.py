@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone, translation
 
@@ -720,10 +720,28 @@ def _talk_kept(now=None) -> Q:
     return Q(handled_at__isnull=True) | Q(handled_at__gte=cutoff)
 
 
+# A request an adult has handled stays on the pupil's page this long, without the adult's name:
+# the pupil learns that someone saw it; a classmate on a shared device learns little.
+TALK_HANDLED_SHOWN_TO_PUPIL_DAYS = 7
+
+
+def _adult_on_staff() -> Exists:
+    """The adult asked is still an approved member of the request's school's staff (False when
+    they have left it, or their account was deleted)."""
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef("adult_id"), school_id=OuterRef("school_id"), classroom=None, approved=True
+        ).exclude(role=MembershipRole.PUPIL)
+    )
+
+
 def talk_requests_of_pupil(*, pupil) -> list[TalkRequest]:
-    """The pupil's own requests, open ones first, newest first."""
+    """The pupil's own requests still open, newest first, then those handled in the last
+    TALK_HANDLED_SHOWN_TO_PUPIL_DAYS days. Each has `adult_on_staff`."""
+    shown_since = timezone.now() - timedelta(days=TALK_HANDLED_SHOWN_TO_PUPIL_DAYS)
     return list(
-        TalkRequest.objects.filter(_talk_kept(), pupil=pupil)
+        TalkRequest.objects.filter(Q(status=TalkStatus.NEW) | Q(handled_at__gte=shown_since), pupil=pupil)
+        .annotate(adult_on_staff=_adult_on_staff())
         .select_related("adult")
         .order_by(F("handled_at").asc(nulls_first=True), "-created_at")
     )
@@ -743,6 +761,16 @@ def _staff_school_ids(user):
     )
 
 
+def is_school_leader(*, user, school: School) -> bool:
+    """An approved leader of `school`."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, school=school, role=MembershipRole.LEADER, classroom=None, approved=True
+        ).exists()
+    )
+
+
 def _talk_visible_to_staff(user) -> Q:
     """Sent to `user` at a school they are still staff of, or at a school they lead."""
     return Q(adult=user, school_id__in=_staff_school_ids(user)) | Q(school_id__in=_led_school_ids(user))
@@ -754,6 +782,7 @@ def talk_request_for_staff(*, user, request_id: int) -> TalkRequest:
         raise Http404
     talk_request = (
         TalkRequest.objects.filter(_talk_visible_to_staff(user), _talk_kept(), pk=request_id)
+        .annotate(adult_on_staff=_adult_on_staff())
         .select_related("pupil", "classroom", "adult", "handled_by", "school")
         .first()
     )
@@ -770,15 +799,17 @@ class TalkNotice:
 
 def talk_notices(*, user, classroom: Classroom | None = None) -> list[TalkNotice]:
     """Requests not yet handled that the reader should act on: those sent to them and, for a
-    school's leaders, the school's urgent ones and those waiting more than TALK_WAITING_DAYS days.
-    Urgent first. One query."""
+    school's leaders, the school's urgent ones, those waiting more than TALK_WAITING_DAYS days and,
+    at once, those whose adult has left the school's staff (or whose account was deleted): nobody
+    else would see them. Urgent first. One query."""
     if not user.is_authenticated or user.is_pupil:
         return []
     waiting_since = timezone.now() - timedelta(days=TALK_WAITING_DAYS)
-    led = Q(school_id__in=_led_school_ids(user)) & (Q(urgent=True) | Q(created_at__lt=waiting_since))
-    requests = TalkRequest.objects.filter(
-        Q(adult=user, school_id__in=_staff_school_ids(user)) | led, status=TalkStatus.NEW
+    requests = TalkRequest.objects.annotate(adult_on_staff=_adult_on_staff())
+    led = Q(school_id__in=_led_school_ids(user)) & (
+        Q(urgent=True) | Q(created_at__lt=waiting_since) | Q(adult_on_staff=False)
     )
+    requests = requests.filter(Q(adult=user, school_id__in=_staff_school_ids(user)) | led, status=TalkStatus.NEW)
     if classroom is not None:
         requests = requests.filter(classroom=classroom)
     requests = requests.select_related("pupil", "classroom", "adult").order_by("-urgent", "created_at")
@@ -790,6 +821,7 @@ def school_talk_requests(*, school: School) -> list[TalkRequest]:
     first, oldest first."""
     return list(
         TalkRequest.objects.filter(_talk_kept(), school=school)
+        .annotate(adult_on_staff=_adult_on_staff())
         .select_related("pupil", "classroom", "adult", "handled_by")
         .order_by(F("handled_at").asc(nulls_first=True), "-urgent", "created_at")
     )

@@ -265,12 +265,29 @@ def pupil_unlock(*, pupil: User, classroom: Classroom, by: User) -> None:
 
 @transaction.atomic
 def pupil_delete(*, pupil: User, by: User | None = None) -> None:
-    """Remove a pupil and everything stored about them (their account exists only for the class)."""
+    """Remove a pupil and everything stored about them (their account exists only for the class).
+
+    While the pupil has asked to talk and nobody has handled it yet, only a leader of the school
+    may delete them (the request may be about the class's teacher, who cannot see it): anyone
+    else gets a SchoolError that says to ask a leader, and the reason is not given. When a leader
+    does, the open requests go with the pupil, each logged (request id and status only)."""
     if not pupil.is_pupil:
         raise ValueError("only pupil accounts are deleted this way")
+    User.objects.select_for_update().filter(pk=pupil.pk).first()  # no request slips in meanwhile
     classroom = _classroom_of(pupil)
+    open_requests = list(TalkRequest.objects.filter(pupil=pupil, status=TalkStatus.NEW).select_related("school"))
+    if open_requests:
+        schools = {item.school_id: item.school for item in open_requests}.values()
+        if by is None or not all(selectors.is_school_leader(user=by, school=school) for school in schools):
+            raise SchoolError(
+                _("Only a leader of the school can delete this pupil at the moment. Ask your school leader to do it.")
+            )
     if classroom is not None:
         audit.record(action="schools.pupil_deleted", classroom=classroom, by=by, pupil=pupil)
+    for item in open_requests:
+        audit.record(
+            action="schools.talk_request_deleted", school=item.school, by=by, request=item.pk, status=item.status
+        )
     pupil.delete()
 
 
@@ -409,7 +426,7 @@ def talk_request_create(*, pupil: User, adult_id: int, about: str = "", urgent: 
     # One request at a time per pupil: two taps of "Send" make one row.
     User.objects.select_for_update().filter(pk=pupil.pk).first()
     classroom = selectors.classroom_of_pupil(pupil)
-    if classroom is None or not classroom.active:
+    if classroom is None:
         raise SchoolError(_("You are not in a class on this site. Talk to an adult you trust, or call 111."))
     choices = selectors.talk_adults_for(classroom=classroom)
     adult = next((choice.adult for choice in choices if choice.adult.pk == adult_id), None)
@@ -426,7 +443,9 @@ def talk_request_create(*, pupil: User, adult_id: int, about: str = "", urgent: 
     talk_request = TalkRequest.objects.create(
         pupil=pupil, school=classroom.school, classroom=classroom, adult=adult, about=about, urgent=urgent
     )
-    audit.record(action="schools.talk_requested", classroom=classroom, pupil=pupil, request=talk_request.pk)
+    # Against the school, with the request's id only: the log outlives the request by far
+    # (AUDIT_LOG_DAYS), and must not keep which pupil, or which class, asked.
+    audit.record(action="schools.talk_requested", school=classroom.school, request=talk_request.pk)
     return talk_request
 
 
@@ -439,23 +458,33 @@ def talk_request_seen(*, talk_request: TalkRequest, by: User) -> None:
 
 @transaction.atomic
 def talk_request_mark(*, talk_request: TalkRequest, status: str, by: User) -> TalkRequest:
-    """The adult (or a leader) says what was done; the request is deleted TALK_REQUEST_DAYS later."""
+    """The adult (or a leader) says what was done; the request is deleted TALK_REQUEST_DAYS later.
+    The first mark starts that time and names who handled it; a later change of status (talked,
+    then referred) is recorded but keeps both: marking again never keeps a request longer."""
     if status not in (TalkStatus.TALKED, TalkStatus.REFERRED, TalkStatus.CLOSED):
         raise SchoolError(_("Choose one of the buttons: talked, referred or closed."))
+    locked = TalkRequest.objects.select_for_update().get(pk=talk_request.pk)
+    if locked.status == status:
+        talk_request.status, talk_request.handled_at, talk_request.handled_by_id = (
+            locked.status,
+            locked.handled_at,
+            locked.handled_by_id,
+        )
+        return talk_request  # nothing changes, nothing is logged
     now = timezone.now()
-    talk_request.status, talk_request.handled_at, talk_request.handled_by = status, now, by
-    fields = ["status", "handled_at", "handled_by"]
-    if talk_request.seen_at is None and talk_request.adult_id == by.pk:
+    fields = ["status"]
+    talk_request.status = status
+    if locked.handled_at is None:
+        talk_request.handled_at, talk_request.handled_by = now, by
+        fields += ["handled_at", "handled_by"]
+    else:
+        talk_request.handled_at, talk_request.handled_by_id = locked.handled_at, locked.handled_by_id
+    if locked.seen_at is None and talk_request.adult_id == by.pk:
         talk_request.seen_at = now
         fields.append("seen_at")
     talk_request.save(update_fields=fields)
     audit.record(
-        action="schools.talk_status_changed",
-        classroom=talk_request.classroom,
-        by=by,
-        pupil=talk_request.pupil,
-        request=talk_request.pk,
-        status=status,
+        action="schools.talk_status_changed", school=talk_request.school, by=by, request=talk_request.pk, status=status
     )
     return talk_request
 

@@ -84,4 +84,5 @@ def consent_online(request, token: str):
         done = True
     context = {"pupil": pupil, "classroom": classroom, "form": form, "done": done}
     context["talk_request_days"] = settings.TALK_REQUEST_DAYS
+    context["audit_log_days"] = settings.AUDIT_LOG_DAYS
     return render(request, "schools/consent_online.html", context, status=400 if form.errors else 200)

@@ -6,6 +6,8 @@ safeguarding channel, not learning data (docs/security.md)."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -91,7 +93,7 @@ def talk_request(request, request_id: int):
         else:
             messages.success(
                 request,
-                _("Marked “%(status)s”. This request is deleted from the site on %(date)s.")
+                _("Marked “%(status)s”. This request is deleted from the site on %(date)s, whatever is marked later.")
                 % {
                     "status": talk_request.get_status_display(),
                     "date": date_format(services.talk_request_delete_on(talk_request), "SHORT_DATE_FORMAT"),
@@ -106,7 +108,12 @@ def talk_request(request, request_id: int):
         "talk_request": talk_request,
         "for_me": talk_request.adult_id == request.user.pk,
         "is_leader": leads,
-        "statuses": [TalkStatus.TALKED, TalkStatus.REFERRED, TalkStatus.CLOSED],
+        # Once handled, only a change to another status is offered (it keeps the date of deletion).
+        "statuses": [
+            status
+            for status in (TalkStatus.TALKED, TalkStatus.REFERRED, TalkStatus.CLOSED)
+            if status != talk_request.status
+        ],
         "delete_on": services.talk_request_delete_on(talk_request),
         "kept_days": settings.TALK_REQUEST_DAYS,
         "helpline": _helpline(request),
@@ -133,10 +140,13 @@ def school_talk_requests(request, school_id: int):
 def school_counsellor(request, school_id: int):
     """A leader names the school's counsellor (or nobody), from the school's staff."""
     school = selectors.school_for_leader(user=request.user, school_id=school_id)
-    chosen = request.POST.get("counsellor", "")
+    chosen = request.POST.get("counsellor", "").strip()
+    if chosen and not re.fullmatch(r"[0-9]{1,18}", chosen):
+        messages.error(request, _("Choose a member of staff from the list, or “Nobody”, then save again."))
+        return redirect("schools:school_detail", school_id=school.pk)
     try:
         counsellor = services.school_set_counsellor(
-            school=school, counsellor_id=int(chosen) if chosen.isdigit() else None, by=request.user
+            school=school, counsellor_id=int(chosen) if chosen else None, by=request.user
         )
     except SchoolError as error:
         messages.error(request, str(error))

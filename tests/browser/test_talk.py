@@ -1,9 +1,11 @@
 """Issue 18, the talk journey: a pupil, on a phone, asks their teacher to talk (urgent) and sees it
 received, with 111 on the same page; the teacher sees the notice on their home, reads the response
-guide (the pupil then reads "seen") and closes it; another teacher of the school and the leader of
+guide (the pupil then reads "seen") and closes it, then changes it to "referred" (the date of
+deletion stays; the pupil's page then names nobody); another teacher of the school and the leader of
 another school see nothing, and the request's address answers them 404.
 
-The few Vietnamese words asserted come from the translations of this change (.vi-talk.json)."""
+The few Vietnamese words asserted come from the translations of this change (.vi-talk.json,
+.vi-talkfix.json)."""
 
 import re
 
@@ -100,6 +102,18 @@ def test_a_pupil_asks_to_talk_the_teacher_reads_the_guide_and_closes_it_no_one_e
     page.get_by_role("button", name="Đóng: không cần làm gì thêm").click()
     expect(page.get_by_test_id("talk-request-status")).to_contain_text("Đã đóng")
     expect(page.get_by_test_id("talk-delete-on")).to_be_visible()
+    # Only a change to another status is offered now; it keeps the date of deletion.
+    expect(page.get_by_test_id("talk-actions").get_by_role("button")).to_have_count(2)
+    expect(page.get_by_test_id("talk-change-note")).to_be_visible()
+    handled_at = TalkRequest.objects.get().handled_at
+    page.get_by_role("button", name="Tôi đã chuyển (111, xã/phường, công an)").click()
+    expect(page.get_by_test_id("talk-request-status")).to_contain_text("Đã chuyển")
+    assert TalkRequest.objects.get().handled_at == handled_at
+
+    # The pupil's page, which a classmate may see on a shared device: no name, no "urgent" now.
+    pupil.reload()
+    expect(pupil.get_by_test_id("talk-status")).to_have_text("✓✓ Một thầy cô ở trường đã xem rồi.")
+    assert "gấp" not in pupil.get_by_test_id("talk-sent").inner_text().lower()
     page.goto(url + "/vi/schools/")
     expect(page.get_by_role("heading", name="Lớp của tôi")).to_be_visible()
     expect(page.get_by_test_id("talk-notice")).to_have_count(0)

@@ -302,7 +302,10 @@ def test_marking_it_hides_the_notice_logs_ids_only_and_says_when_it_is_deleted(c
     entries = ModelLogEntry.objects.filter(action__startswith="schools.talk_").order_by("pk")
     assert [e.action for e in entries] == ["schools.talk_requested", "schools.talk_status_changed"]
     for entry in entries:
-        assert set(entry.data) <= {"pupil", "request", "status"}
+        # The entry outlives the request by far: the request's id and the status, against the
+        # school; not the pupil, not the class (docs/security.md, the consent letter).
+        assert set(entry.data) <= {"request", "status"} and entry.data["request"] == talk.pk
+        assert entry.content_type.model == "school" and entry.object_id == str(world["school"].pk)
         assert "secret" not in json.dumps(entry.data) and "Nguyễn" not in json.dumps(entry.data)
 
 
@@ -427,7 +430,7 @@ def test_withdrawing_consent_keeps_the_request_deleting_the_pupil_deletes_it(wor
     ask(world)
     services.consent_withdraw(pupil=pupil, by=world["teacher"])
     assert TalkRequest.objects.filter(pupil=pupil).count() == 1
-    services.pupil_delete(pupil=pupil, by=world["teacher"])
+    services.pupil_delete(pupil=pupil, by=world["leader"])  # open: a leader's to delete (below)
     assert not TalkRequest.objects.exists()
 
 
@@ -479,6 +482,9 @@ def test_the_consent_letter_says_the_talk_button_works_without_consent(client, w
     assert "works with or without this consent" in paragraph
     assert f"deleted {settings.TALK_REQUEST_DAYS} days after" in paragraph
     assert "Law on Personal Data Protection" in paragraph
+    # What the audit log keeps, and for how long: true of what services log (the test above).
+    assert f"keeps, for {settings.AUDIT_LOG_DAYS} days, only that a request was sent" in html.unescape(paragraph)
+    assert "never the child's name or number, the class, or what it was about" in html.unescape(paragraph)
 
 
 def test_the_notice_costs_one_query_however_many_requests(client, world):
@@ -515,3 +521,191 @@ def test_an_about_outside_the_list_is_refused(world):
     with pytest.raises(services.SchoolError):
         ask(world, about="whatever the child typed")
     assert not TalkRequest.objects.exists()
+
+
+# --- Review fixes (issue 18): an adult who leaves, a pupil deleted, marking again, bad input ----
+
+
+def test_a_request_to_an_adult_who_left_goes_to_the_leaders_at_once_and_the_pupil_is_told(client, world):
+    talk = ask(world)  # to the class teacher, not urgent, sent just now
+    services.staff_remove(membership=Membership.objects.get(user=world["teacher"], classroom=None))
+    client.force_login(world["leader"])
+    page = client.get(en("staff_home")).content.decode()
+    notices = re.findall(r'data-testid="talk-notice">\s*<a href="[^"]+">([^<]+)</a>', page)
+    assert notices == ["Nguyễn Văn An asked Thầy Minh to talk"]
+    assert "the adult asked has left the school" in page
+    page = html.unescape(client.get(en("talk_request", request_id=talk.pk)).content.decode())
+    assert "Thầy Minh is no longer on the school's staff, so only the school's leaders see this request." in page
+    listing = client.get(en("school_talk_requests", school_id=world["school"].pk)).content.decode()
+    assert "the adult asked has left the school" in listing
+    client.force_login(world["pupil"])
+    page = client.get(en("talk")).content.decode()
+    assert "Thầy Minh is no longer at your school." in page
+    assert "A leader of your school will see your message. You can also choose someone else below." in page
+    assert "will see it soon" not in page
+    assert f'value="{world["teacher"].pk}"' not in page  # no longer offered
+    assert f'value="{world["co_teacher"].pk}"' in page  # the others are
+    # With nobody left to choose, the page does not offer a choice.
+    services.school_set_counsellor(school=world["school"], counsellor_id=None, by=world["leader"])
+    services.staff_remove(membership=Membership.objects.get(user=world["co_teacher"], classroom=None))
+    page = client.get(en("talk")).content.decode()
+    assert "A leader of your school will see your message." in page
+    assert "choose someone else" not in page and 'data-testid="talk-no-adult"' in page
+    # Once a leader has handled it, the flag goes.
+    services.talk_request_mark(talk_request=talk, status="talked", by=world["leader"])
+    client.force_login(world["leader"])
+    assert 'data-testid="talk-notice"' not in client.get(en("staff_home")).content.decode()
+
+
+def test_a_request_whose_adult_account_was_deleted_goes_to_the_leaders_at_once(client, world):
+    ask(world, adult="counsellor")
+    world["counsellor"].delete()
+    client.force_login(world["leader"])
+    page = client.get(en("staff_home")).content.decode()
+    assert "Nguyễn Văn An asked — to talk" in page and "the adult asked has left the school" in page
+    client.force_login(world["pupil"])
+    page = client.get(en("talk")).content.decode()
+    assert "The grown-up you asked is no longer at your school." in page
+
+
+def test_the_leaders_are_not_flagged_a_quiet_request_to_an_adult_still_there(client, world):
+    ask(world)
+    client.force_login(world["leader"])
+    assert 'data-testid="talk-notice"' not in client.get(en("staff_home")).content.decode()
+
+
+def test_a_teacher_cannot_delete_a_pupil_with_an_open_request_a_leader_can_and_it_is_logged(client, world):
+    talk = ask(world, adult="counsellor", urgent=True)  # the class teacher cannot see it
+    pupil, classroom = world["pupil"], world["classroom"]
+    url = en("pupil_detail", classroom_id=classroom.pk, pupil_id=pupil.pk)
+    client.force_login(world["teacher"])
+    page = client.post(url, {"action": "delete", "sure": "yes"}, follow=True).content.decode()
+    assert "Only a leader of the school can delete this pupil at the moment. Ask your school leader to do it." in page
+    assert "counsellor" not in page.lower() and "Cô Hoa" not in page and "to talk" not in page  # not told why
+    assert User.objects.filter(pk=pupil.pk).exists() and TalkRequest.objects.filter(pk=talk.pk).exists()
+    with pytest.raises(services.SchoolError):
+        services.pupil_delete(pupil=pupil)  # nobody named: refused too
+    client.force_login(world["leader"])
+    page = client.post(url, {"action": "delete", "sure": "yes"}, follow=True).content.decode()
+    assert "The pupil and everything stored about them are deleted." in page
+    assert not User.objects.filter(pk=pupil.pk).exists() and not TalkRequest.objects.exists()
+    entry = ModelLogEntry.objects.get(action="schools.talk_request_deleted")
+    assert entry.data == {"request": talk.pk, "status": "new"} and entry.user == world["leader"]
+    audit_page = client.get(en("school_audit", school_id=world["school"].pk)).content.decode()
+    assert "Talk request not yet handled, deleted with the pupil by a leader" in audit_page
+
+
+def test_a_teacher_may_delete_a_pupil_whose_requests_were_handled(client, world):
+    services.talk_request_mark(talk_request=ask(world, adult="counsellor"), status="talked", by=world["counsellor"])
+    services.pupil_delete(pupil=world["pupil"], by=world["teacher"])
+    assert not TalkRequest.objects.exists()
+
+
+def test_marking_again_changes_the_status_but_keeps_who_when_and_the_date_of_deletion(client, world, settings):
+    talk = ask(world)
+    services.talk_request_mark(talk_request=talk, status="closed", by=world["leader"])
+    first = timezone.now() - datetime.timedelta(days=settings.TALK_REQUEST_DAYS - 1)
+    TalkRequest.objects.filter(pk=talk.pk).update(handled_at=first)
+    delete_on = timezone.localdate(first + datetime.timedelta(days=settings.TALK_REQUEST_DAYS))
+    client.force_login(world["teacher"])
+    page = html.unescape(client.get(en("talk_request", request_id=talk.pk)).content.decode())
+    assert "Change what was done" in page
+    still = "Changing it does not keep the request longer: it is still deleted on " + delete_on.strftime("%m/%d/%Y")
+    assert still in page
+    buttons = re.findall(r'name="status" value="(\w+)"', page)
+    assert buttons == ["talked", "referred"]  # not the one it already has
+    page = html.unescape(
+        client.post(en("talk_request", request_id=talk.pk), {"status": "referred"}, follow=True).content.decode()
+    )
+    assert "Marked “Referred (111, the commune or ward, the police)”" in page
+    assert delete_on.strftime("%m/%d/%Y") in page
+    talk.refresh_from_db()
+    assert (talk.status, talk.handled_at, talk.handled_by) == ("referred", first, world["leader"])
+    assert "by Cô Hiệu trưởng" in page
+    # Marking it again and again never keeps it past its time.
+    client.post(en("talk_request", request_id=talk.pk), {"status": "talked"})
+    assert services.talk_requests_purge(now=first + datetime.timedelta(days=settings.TALK_REQUEST_DAYS, minutes=1)) == 1
+    assert [e.data for e in ModelLogEntry.objects.filter(action="schools.talk_status_changed").order_by("pk")] == [
+        {"request": talk.pk, "status": status} for status in ("closed", "referred", "talked")
+    ]
+
+
+def test_marking_the_status_it_already_has_changes_and_logs_nothing(world):
+    talk = services.talk_request_mark(talk_request=ask(world), status="talked", by=world["teacher"])
+    services.talk_request_mark(talk_request=talk, status="talked", by=world["leader"])
+    talk.refresh_from_db()
+    assert talk.handled_by == world["teacher"]
+    assert ModelLogEntry.objects.filter(action="schools.talk_status_changed").count() == 1
+
+
+@pytest.mark.parametrize("chosen", ["abc", "²", "9" * 5000, "-3", "1.0"])
+def test_a_counsellor_that_is_not_a_number_from_the_list_is_refused_and_changes_nothing(client, world, chosen):
+    client.force_login(world["leader"])
+    response = client.post(en("school_counsellor", school_id=world["school"].pk), {"counsellor": chosen}, follow=True)
+    assert response.status_code == 200
+    assert "Choose a member of staff from the list, or “Nobody”, then save again." in html.unescape(
+        response.content.decode()
+    )
+    assert School.objects.get(pk=world["school"].pk).counsellor == world["counsellor"]
+
+
+def test_an_adult_that_is_not_a_number_is_a_form_error_not_a_crash(client, world):
+    client.force_login(world["pupil"])
+    for adult in ("²", "9" * 5000, "abc"):
+        response = client.post(en("talk"), {"adult": adult, "about": "", "urgent": "no"})
+        assert response.status_code == 400, adult
+    assert not TalkRequest.objects.exists()
+
+
+def test_the_pupils_page_is_discreet_on_a_shared_device(client, world):
+    """Open requests: whom, and whether they have seen it; never "urgent". Handled ones: a week
+    without a name or a date, then nothing."""
+    open_one = ask(world, urgent=True)
+    handled = ask(world, adult="counsellor", urgent=True)
+    services.talk_request_mark(talk_request=handled, status="talked", by=world["counsellor"])
+    client.force_login(world["pupil"])
+    page = client.get(en("talk")).content.decode()
+    statuses = re.findall(r'data-testid="talk-status">(.*?)</li>', page, re.S)
+    assert len(statuses) == 2
+    assert "Received. Thầy Minh will see it soon." in statuses[0]
+    assert "A grown-up at your school has seen it." in statuses[1]
+    assert "Cô Hoa" not in statuses[1] and "Sent" not in statuses[1]
+    assert "urgent" not in "".join(statuses).lower()
+    assert "Ask a grown-up to talk with you" in page
+    TalkRequest.objects.filter(pk=handled.pk).update(handled_at=timezone.now() - datetime.timedelta(days=8))
+    page = client.get(en("talk")).content.decode()
+    assert page.count('data-testid="talk-status"') == 1
+    assert TalkRequest.objects.filter(pk=open_one.pk).exists()
+
+
+def test_a_pupil_of_an_archived_class_can_still_ask(client, world):
+    """A safeguarding channel: archiving the class does not close it (only pupils already signed
+    in reach it), and the pupil is not told that they are in no class."""
+    services.classroom_set_active(classroom=world["classroom"], active=False)
+    client.force_login(world["pupil"])
+    response = client.post(en("talk"), {"adult": world["teacher"].pk, "about": "", "urgent": "yes"}, follow=True)
+    page = response.content.decode()
+    assert "You are not in a class on this site" not in page
+    assert "Received. Thầy Minh will see it soon." in page
+    client.force_login(world["teacher"])
+    assert "Nguyễn Văn An wants to talk to you" in client.get(en("staff_home")).content.decode()
+
+
+def test_the_migration_strips_the_pupil_from_talk_entries_written_before(world):
+    """Entries written before the fix held the pupil's id, against the class: 0005 makes them like
+    the new ones; other actions' entries keep theirs."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.log_actions import log
+
+    talk = ask(world)
+    old = log(instance=world["classroom"], action="schools.talk_requested", data={"pupil": 7, "request": talk.pk})
+    other = log(instance=world["classroom"], action="schools.pupil_renamed", data={"pupil": 7})
+    migration = importlib.import_module("schools.migrations.0005_talk_audit_without_pupil")
+    migration.forwards(apps, None)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert old.data == {"request": talk.pk}
+    assert (old.content_type.model, old.object_id, old.label) == ("school", str(world["school"].pk), "Trường A")
+    assert other.data == {"pupil": 7} and other.content_type.model == "classroom"
