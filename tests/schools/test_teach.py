@@ -29,11 +29,11 @@ def assignment(classroom, course, quiz, leader):
 
 @pytest.fixture
 def session(assignment, leader):
-    return services.teaching_start(assignment=assignment, by=leader)
+    return services.teaching_start(assignment=assignment, by=leader, language="vi")
 
 
 def slides_of(session):
-    return module_slides(session.course, draw_key=f"teach-{session.pk}")
+    return module_slides(session.course, draw_key=f"teach-{session.pk}", language=session.language)
 
 
 def position_of(session, kind, *, nth=0):
@@ -203,7 +203,8 @@ def test_moving_with_fetch_answers_the_state_in_json(client, leader, session, as
     assert json.loads(response.content)["position"] == 1
 
 
-def test_discussion_guidance_is_on_the_presenter_only(client, leader, session, assignment):
+def test_discussion_guidance_is_on_the_presenter_only(client, leader, assignment):
+    session = services.teaching_start(assignment=assignment, by=leader, language="en")
     client.force_login(leader)
     go_to(client, session, position_of(session, "discussion"))
     found = urls(session, assignment)
