@@ -284,7 +284,6 @@ def _projector_session(code: str):
 def _projector_gone(request) -> HttpResponse:
     response = render(request, "schools/teach/projector_gone.html", status=404)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -300,10 +299,9 @@ def projector_screen(request, code: str):
             "move_url": reverse("schools:projector_move", args=[session.screen_code]),
             "screen_url": reverse("schools:projector_screen", args=[session.screen_code]),
         }
-    response = _screen(request, session, **urls)
-    # The code is in the address: never send it to a video's host.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # The code is in the address: the site's Referrer-Policy ("same-origin") never sends it to a
+    # video's host.
+    return _screen(request, session, **urls)
 
 
 @require_GET
