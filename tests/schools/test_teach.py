@@ -754,3 +754,17 @@ def test_a_pupil_moved_to_another_class_brings_no_record_of_the_old_one(client, 
     client.force_login(leader)
     page = client.get(f"/en/classes/{other.pk}/pupils/{an.pk}/").content.decode()
     assert 'data-testid="pupil-detail-taught"' not in page and "Not taught in class yet." in page
+
+
+def test_vietnamese_wording_of_the_slide_buttons_and_the_pupils_page(client, leader, session, assignment, pupils):
+    """Needs the Vietnamese catalog with this change's translations (.vi-teachfix.json)."""
+    consent_all(pupils[:1], leader)
+    client.force_login(leader)
+    presenter = client.get(urls(session, assignment)["presenter"]).content.decode()
+    assert "Trang trước" in presenter and "Trang tiếp" in presenter
+    assert "Bài trước" not in presenter and "Bài tiếp" not in presenter
+    classroom = session.classroom
+    page = client.get(reverse("schools:pupil_detail", args=[classroom.pk, pupils[0].pk])).content.decode()
+    assert "Chưa được dạy trên lớp." in page and "Chưa có lớp nào." not in page
+    page = client.get(reverse("schools:pupil_detail", args=[classroom.pk, pupils[1].pk])).content.decode()
+    assert "học sinh này" in page
