@@ -11,7 +11,8 @@ given and withdrawn. A `TalkRequest` is a pupil's "I want to talk": to one adult
 their class, or the school's `counsellor`), optionally what about, whether it is urgent, and what
 the adult did; no free text. It is a safeguarding channel, not learning data, so it is stored
 without consent and deleted `TALK_REQUEST_DAYS` after it was handled (docs/security.md).
-A `TeachingSession` is a module being taught to the whole class from one screen; `ClassTaught`
+A `TeachingSession` is a module being taught to the whole class from one screen, in one language;
+its projector code opens that screen without signing in, only while it is open. `ClassTaught`
 records that it was taught on a date, to whom (consented pupils only). Everything is written by `schools.services`.
 """
 
@@ -400,6 +401,13 @@ class TalkRequest(models.Model):
 # pupils present whose learning data may be stored (consent); withdrawing consent unlinks them.
 
 
+# A session untouched this long is not resumed (a new one starts); a projector code lives this long.
+TEACHING_STALE_HOURS = 12
+SCREEN_CODE_HOURS = 12
+# 31^10 projector codes: not guessable, yet short enough to type on the projector's computer.
+SCREEN_CODE_LENGTH = 10
+
+
 class TeachingSession(models.Model):
     classroom = models.ForeignKey(
         Classroom, on_delete=models.CASCADE, related_name="teaching_sessions", verbose_name=_("class")
@@ -416,6 +424,18 @@ class TeachingSession(models.Model):
         verbose_name=_("started by"),
     )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # The last start or resume: the presenter's clock counts from it.
+    resumed_at = models.DateTimeField(_("started or resumed at"), null=True, blank=True)
+    # The last change (a move, a count, a reveal): a session left alone for TEACHING_STALE_HOURS is
+    # not resumed, a new one starts.
+    moved_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+    # The language of the slides on both screens, whatever language each screen's address carries.
+    language = models.CharField(_("language"), max_length=8, default="vi")
+    # The projector's link opens the screen without signing in (so that the projector's computer
+    # never passes through the pages that show staff notices): valid while the session is open and
+    # for SCREEN_CODE_HOURS after it was issued; it gives this session's slides, state and moves only.
+    screen_code = models.CharField(_("projector code"), max_length=16, null=True, blank=True, unique=True)
+    screen_code_at = models.DateTimeField(_("projector code issued at"), null=True, blank=True)
     position = models.PositiveIntegerField(_("slide shown"), default=0)
     # Goes up with every change, so that the screens can ask cheaply whether anything changed.
     version = models.PositiveIntegerField(_("version"), default=0)

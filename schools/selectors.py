@@ -31,7 +31,9 @@ from quizzes.models import Phase, QuizAnswer, QuizAttempt, QuizPage
 from quizzes.questions import prompt_of
 
 from .models import (
+    SCREEN_CODE_HOURS,
     TALK_WAITING_DAYS,
+    TEACHING_STALE_HOURS,
     Classroom,
     ClassTaught,
     ConsentEvent,
@@ -42,6 +44,7 @@ from .models import (
     TalkRequest,
     TalkStatus,
     TeachingSession,
+    normalise_code,
 )
 
 # A quiz failed this many times (and not passed since) means the pupil needs help; so does no
@@ -863,6 +866,12 @@ def teaching_session_for_staff(*, user, classroom_id: int, session_id: int) -> T
     return session
 
 
+def teaching_session_stale(session: TeachingSession, *, now: datetime | None = None) -> bool:
+    """Left alone for TEACHING_STALE_HOURS: not resumed, a new session starts instead."""
+    last = session.moved_at or session.resumed_at or session.started_at
+    return last < (now or timezone.now()) - timedelta(hours=TEACHING_STALE_HOURS)
+
+
 def open_teaching_session(*, classroom: Classroom, course: CoursePage) -> TeachingSession | None:
     """The class's unfinished session of this module (in any of its languages), if any."""
     return (
@@ -883,6 +892,32 @@ def taught_records_of(*, classroom: Classroom, course: CoursePage) -> list[Class
     )
 
 
-def taught_for_pupil(*, pupil) -> list[ClassTaught]:
-    """The modules taught in class while this pupil was there (named only with consent)."""
-    return list(ClassTaught.objects.filter(present_pupils=pupil).select_related("course").order_by("-taught_on", "-pk"))
+def teaching_session_for_screen(*, code: str) -> TeachingSession | None:
+    """The open session whose projector code this is, while the code is valid (SCREEN_CODE_HOURS
+    after it was issued); None otherwise. The code is the only key: no sign-in."""
+    code = normalise_code(code)
+    if not code:
+        return None
+    since = timezone.now() - timedelta(hours=SCREEN_CODE_HOURS)
+    return (
+        TeachingSession.objects.filter(screen_code=code, ended_at__isnull=True, screen_code_at__gte=since)
+        .select_related("classroom__school", "course")
+        .first()
+    )
+
+
+def teaching_module_assigned(*, session: TeachingSession) -> bool:
+    """Whether the session's module (in any of its languages) is still assigned to its class."""
+    return CourseAssignment.objects.filter(
+        classroom_id=session.classroom_id, course__translation_key=session.course.translation_key
+    ).exists()
+
+
+def taught_for_pupil(*, pupil, classroom: Classroom) -> list[ClassTaught]:
+    """The modules taught in this class while this pupil was there (named only with consent); a
+    pupil moved from another class does not bring that class's records along."""
+    return list(
+        ClassTaught.objects.filter(present_pupils=pupil, classroom=classroom)
+        .select_related("course")
+        .order_by("-taught_on", "-pk")
+    )

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import credentials
@@ -24,6 +24,8 @@ from . import audit, selectors, signin_limits
 from .models import (
     CLASS_CODE_LENGTH,
     JOIN_CODE_LENGTH,
+    SCREEN_CODE_HOURS,
+    SCREEN_CODE_LENGTH,
     Classroom,
     ClassTaught,
     ConsentEvent,
@@ -543,28 +545,81 @@ def school_set_counsellor(*, school: School, counsellor_id: int | None, by: User
 # --- Teaching a module in class -------------------------------------------------------------
 
 
+def _screen_code() -> str:
+    while True:
+        code = new_code(SCREEN_CODE_LENGTH)
+        if not TeachingSession.objects.filter(screen_code=code).exists():
+            return code
+
+
+def _end_unrecorded(session: TeachingSession, now: datetime) -> None:
+    """End a session without recording it as taught (left alone, or started again)."""
+    TeachingSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+        ended_at=now, screen_code=None, version=F("version") + 1
+    )
+
+
 @transaction.atomic
-def teaching_start(*, assignment: CourseAssignment, by: User) -> TeachingSession:
-    """Start teaching an assigned module to the class, or go back to its unfinished session."""
+def teaching_start(
+    *, assignment: CourseAssignment, by: User, language: str | None = None, again: bool = False
+) -> TeachingSession:
+    """Start teaching an assigned module to the class, in `language`, or go back to its unfinished
+    session. A session left alone for TEACHING_STALE_HOURS is not resumed, nor is one when `again`
+    (the teacher starts again from the beginning): it ends, unrecorded, and a new one starts."""
     classroom = assignment.classroom
     if not classroom.active:
         raise SchoolError(_("This class is archived: make it active again before teaching it."))
     # One start at a time per class: two taps on "Start" open one session.
     Classroom.objects.select_for_update().filter(pk=classroom.pk).first()
+    now = timezone.now()
     session = selectors.open_teaching_session(classroom=classroom, course=assignment.course)
+    if session is not None and (again or selectors.teaching_session_stale(session, now=now)):
+        _end_unrecorded(session, now)
+        session = None
     if session is not None:
+        fields = {"resumed_at": now}
+        # The projector's code is kept (a screen already open stays open) until it expires.
+        if not session.screen_code or session.screen_code_at < now - timedelta(hours=SCREEN_CODE_HOURS):
+            fields.update(screen_code=_screen_code(), screen_code_at=now)
+        TeachingSession.objects.filter(pk=session.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(session, name, value)
         return session
-    return TeachingSession.objects.create(classroom=classroom, course=assignment.course, started_by=by)
+    return TeachingSession.objects.create(
+        classroom=classroom,
+        course=assignment.course,
+        started_by=by,
+        language=language or translation.get_language() or "vi",
+        resumed_at=now,
+        moved_at=now,
+        screen_code=_screen_code(),
+        screen_code_at=now,
+    )
+
+
+def _teachable(session: TeachingSession) -> None:
+    """Refuse to change or record a session whose class is archived or whose module is no longer
+    assigned to the class."""
+    classroom = Classroom.objects.get(pk=session.classroom_id)
+    if not classroom.active:
+        raise SchoolError(_("This class is archived: make it active again before teaching it."))
+    if not selectors.teaching_module_assigned(session=session):
+        raise SchoolError(
+            _("This module is no longer assigned to the class: assign it again from the class's page to teach it.")
+        )
 
 
 def _locked(session: TeachingSession) -> TeachingSession:
     locked = TeachingSession.objects.select_for_update().get(pk=session.pk)
     if locked.ended_at is not None:
         raise SchoolError(_("This lesson has ended. Start it again from the class's page to go on."))
+    _teachable(locked)
     return locked
 
 
 def _saved(session: TeachingSession, locked: TeachingSession, fields: list[str]) -> TeachingSession:
+    locked.moved_at = timezone.now()
+    fields = [*fields, "moved_at"]
     TeachingSession.objects.filter(pk=locked.pk).update(
         version=F("version") + 1, **{name: getattr(locked, name) for name in fields}
     )
@@ -618,6 +673,13 @@ def class_taught_record(
     classroom = session.classroom
     if taught_on > timezone.localdate():
         raise SchoolError(_("That date is still to come: give the day the module was taught."))
+    _teachable(session)
+    ended = TeachingSession.objects.filter(pk=session.pk, ended_at__isnull=False).exists()
+    if ended and not ClassTaught.objects.filter(session=session, taught_on=taught_on).exists():
+        # Only that day's record of this session may be given again (to correct who was there).
+        raise SchoolError(
+            _("This lesson is already recorded as taught. To record another day, teach it again from the class's page.")
+        )
     roster = set(selectors.pupils_of(classroom).values_list("pk", flat=True))
     if any(pupil.pk not in roster for pupil in present):
         raise SchoolError(_("Some of these pupils are not in the class any more: reload the page and tick again."))
@@ -634,7 +696,7 @@ def class_taught_record(
     )
     record.present_pupils.set([pupil for pupil in present if pupil.may_store_learning_data])
     TeachingSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
-        ended_at=timezone.now(), version=F("version") + 1
+        ended_at=timezone.now(), screen_code=None, version=F("version") + 1
     )
     audit.record(
         action="schools.class_taught",

@@ -4,7 +4,8 @@ Each live lesson of the module gives a title slide, then one slide per block of 
 module's quiz gives a title slide and one slide per question (the questions of one draw, if the
 quiz is a bank); an end slide closes. A slide is keyed by what it shows: the StreamField block's
 id (a lesson's block, a quiz's question), so that the class's votes and counts stay with their
-block when an editor moves it. The language is the reader's: a translation keeps its blocks' ids.
+block when an editor moves it. The language is the session's, so that both screens show the same
+slides whatever their addresses' language: a translation keeps its blocks' ids.
 
 What only the teacher may see (a discussion's guidance) is in `notes`; the answer key (which
 choice is right or recommended, the feedback, the right answer) is given out by `shown` only once
@@ -80,9 +81,10 @@ def letters(count: int) -> list[str]:
     return list(string.ascii_uppercase[:count])
 
 
-def localised(course: CoursePage) -> CoursePage:
-    """The module in the reader's language, if it is translated and live; the module itself otherwise."""
-    language = translation.get_language() or "vi"
+def localised(course: CoursePage, language: str | None = None) -> CoursePage:
+    """The module in `language` (the reader's by default), if it is translated and live; the module
+    itself otherwise."""
+    language = language or translation.get_language() or "vi"
     local = (
         CoursePage.objects.live()
         .filter(translation_key=course.translation_key, locale__language_code=language)
@@ -239,10 +241,16 @@ def question_slide(question: dict, *, key: str) -> Slide:
     return slide
 
 
-def module_slides(course: CoursePage, *, draw_key: str) -> list[Slide]:
-    """Every slide of the module, in the reader's language. `draw_key` draws a bank's questions
-    (the same for the whole session)."""
-    course = localised(course)
+def module_slides(course: CoursePage, *, draw_key: str, language: str | None = None) -> list[Slide]:
+    """Every slide of the module, in `language` (a session's, so that both screens show the same
+    slides; the reader's by default). `draw_key` draws a bank's questions (the same for the whole
+    session)."""
+    language = language or translation.get_language() or "vi"
+    with translation.override(language):
+        return _module_slides(localised(course, language), draw_key=draw_key)
+
+
+def _module_slides(course: CoursePage, *, draw_key: str) -> list[Slide]:
     slides: list[Slide] = []
     for child in course.get_children().live().specific().order_by("path"):
         if isinstance(child, LessonPage):

@@ -422,7 +422,7 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
         "events": ConsentEvent.objects.filter(pupil=pupil).select_related("by")[:10],
         "consent_link": consent_link(request, pupil=pupil, classroom=classroom),
         "h5p_results": h5p_selectors.results_for(learner=pupil),
-        "taught": selectors.taught_for_pupil(pupil=pupil),
+        "taught": selectors.taught_for_pupil(pupil=pupil, classroom=classroom),
     }
     return render(request, "schools/pupil_detail.html", context, status=400 if consent_form.errors else 200)
 

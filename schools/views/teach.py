@@ -6,12 +6,15 @@ and the end: the roster of pupils present. Every page works without JavaScript (
 
 from __future__ import annotations
 
+import re
+
+import segno
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -65,7 +68,7 @@ def _session(request, classroom_id: int, session_id: int):
 
 
 def _slides(session) -> list[Slide]:
-    return module_slides(session.course, draw_key=f"teach-{session.pk}")
+    return module_slides(session.course, draw_key=f"teach-{session.pk}", language=session.language)
 
 
 def _counts(session, slide: Slide) -> dict:
@@ -89,13 +92,35 @@ def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
+def _whole_number(raw: str | None) -> int | None:
+    """A number of at most six ASCII digits, or None (str.isdigit also takes "²", which int refuses)."""
+    raw = (raw or "").strip()
+    return int(raw) if re.fullmatch(r"[0-9]{1,6}", raw) else None
+
+
+def _unavailable(session, module) -> str:
+    """Why the session's slides cannot be shown now, or "" (they can)."""
+    if not module.live:
+        return _(
+            "This module has been unpublished on the site, so its slides cannot be shown. "
+            "Ask the site's editors to publish it again, or end the lesson."
+        )
+    if not session.classroom.active:
+        return _("This class is archived: make it active again before teaching it.")
+    if not selectors.teaching_module_assigned(session=session):
+        return _("This module is no longer assigned to the class: assign it again from the class's page to teach it.")
+    return ""
+
+
 def _context(request, session, slides: list[Slide]) -> dict:
     position = min(session.position, len(slides) - 1)
     slide = slides[position]
+    module = localised(session.course, session.language)
     return {
         "session": session,
         "classroom": session.classroom,
-        "course": localised(session.course),
+        "course": module,
+        "unavailable": _unavailable(session, module),
         "slides": slides,
         "slide": _show(session, slide),
         # A quiz question's picture: the image itself, for its rendition.
@@ -106,9 +131,19 @@ def _context(request, session, slides: list[Slide]) -> dict:
         "next_slide": slides[position + 1] if position + 1 < len(slides) else None,
         "ended": session.ended_at is not None,
         "state_url": reverse("schools:teach_state", args=[session.classroom_id, session.pk]),
-        # The helpline card's number, from the site's setting (read as every page reads it).
+        "move_url": reverse("schools:teach_move", args=[session.classroom_id, session.pk]),
+        "screen_url": reverse("schools:teach_screen", args=[session.classroom_id, session.pk]),
+        # The helpline's number, from the site's setting (read as every page reads it).
         "helpline": site_entries(request)["helpline"],
     }
+
+
+def _projector_link(request, session) -> str:
+    """The projector's link, in the session's language: it opens the screen without signing in."""
+    if not session.screen_code:
+        return ""
+    with translation.override(session.language):
+        return request.build_absolute_uri(reverse("schools:projector_screen", args=[session.screen_code]))
 
 
 @staff_required
@@ -122,16 +157,22 @@ def teach_start(request, classroom_id: int, assignment_id: int):
     classroom = assignment.classroom
     if request.method == "POST":
         try:
-            session = services.teaching_start(assignment=assignment, by=request.user)
+            session = services.teaching_start(
+                assignment=assignment,
+                by=request.user,
+                language=translation.get_language(),
+                again=request.POST.get("action") == "again",
+            )
         except SchoolError as error:
             messages.error(request, str(error))
             return redirect("schools:teach_start", classroom_id=classroom.pk, assignment_id=assignment.pk)
         return redirect("schools:teach_presenter", classroom_id=classroom.pk, session_id=session.pk)
+    open_session = selectors.open_teaching_session(classroom=classroom, course=assignment.course)
     context = {
         "classroom": classroom,
         "assignment": assignment,
         "course": localised(assignment.course),
-        "open_session": selectors.open_teaching_session(classroom=classroom, course=assignment.course),
+        "open_session": open_session if open_session and not selectors.teaching_session_stale(open_session) else None,
         "records": selectors.taught_records_of(classroom=classroom, course=assignment.course),
     }
     return render(request, "schools/teach/start.html", context)
@@ -143,8 +184,24 @@ def teach_presenter(request, classroom_id: int, session_id: int):
     """The teacher's own screen (a second window or a phone)."""
     session = _session(request, classroom_id, session_id)
     context = _context(request, session, _slides(session))
-    context["elapsed_minutes"] = int((timezone.now() - session.started_at).total_seconds() // 60)
+    # The clock counts from the last start or resume, not from a lesson begun days ago.
+    since = session.resumed_at or session.started_at
+    context["since"] = since
+    context["elapsed_minutes"] = int((timezone.now() - since).total_seconds() // 60)
+    link = _projector_link(request, session)
+    context["projector_link"] = link
+    context["projector_qr"] = segno.make(link, error="m").svg_data_uri(scale=4, border=2) if link else ""
     response = render(request, "schools/teach/presenter.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _screen(request, session, **urls) -> HttpResponse:
+    """The projector's page, in the session's language: the same slides as the presenter's."""
+    with translation.override(session.language):
+        context = _context(request, session, _slides(session))
+        context.update(urls)
+        response = render(request, "schools/teach/screen.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -152,18 +209,11 @@ def teach_presenter(request, classroom_id: int, session_id: int):
 @staff_required
 @require_GET
 def teach_screen(request, classroom_id: int, session_id: int):
-    """What the class sees: the slide the presenter is on, in large type."""
-    session = _session(request, classroom_id, session_id)
-    response = render(request, "schools/teach/screen.html", _context(request, session, _slides(session)))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """What the class sees: the slide the presenter is on, in large type (signed in as the teacher)."""
+    return _screen(request, _session(request, classroom_id, session_id))
 
 
-@staff_required
-@require_GET
-def teach_state(request, classroom_id: int, session_id: int):
-    """Where the session is, for the screens' polling: a few bytes, or 304 when nothing changed."""
-    session = _session(request, classroom_id, session_id)
+def _state_response(request, session) -> HttpResponse:
     etag = _etag(session)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
@@ -172,6 +222,13 @@ def teach_state(request, classroom_id: int, session_id: int):
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+@staff_required
+@require_GET
+def teach_state(request, classroom_id: int, session_id: int):
+    """Where the session is, for the screens' polling: a few bytes, or 304 when nothing changed."""
+    return _state_response(request, _session(request, classroom_id, session_id))
 
 
 def _back(request, session):
@@ -183,19 +240,16 @@ def _back(request, session):
     return redirect(view, classroom_id=session.classroom_id, session_id=session.pk)
 
 
-@staff_required
-@require_POST
-def teach_move(request, classroom_id: int, session_id: int):
-    """Next, previous, or a given slide, from either screen (buttons, keys, a clicker)."""
-    session = _session(request, classroom_id, session_id)
+def _move(request, session) -> HttpResponse | None:
+    """Carry out a move posted from a screen; a response only when the request is refused."""
     slides = _slides(session)
     action = request.POST.get("action")
     if action == "next":
         position = session.position + 1
     elif action == "prev":
         position = session.position - 1
-    elif action == "goto" and request.POST.get("position", "").isdigit():
-        position = int(request.POST["position"])
+    elif action == "goto" and _whole_number(request.POST.get("position")) is not None:
+        position = _whole_number(request.POST.get("position"))
     else:
         return HttpResponseBadRequest(_("Unknown action."))
     try:
@@ -204,16 +258,87 @@ def teach_move(request, classroom_id: int, session_id: int):
         if _wants_json(request):
             return JsonResponse({"error": str(error)}, status=409)
         messages.error(request, str(error))
-    return _back(request, session)
+    return None
+
+
+@staff_required
+@require_POST
+def teach_move(request, classroom_id: int, session_id: int):
+    """Next, previous, or a given slide, from either screen (buttons, keys, a clicker)."""
+    session = _session(request, classroom_id, session_id)
+    return _move(request, session) or _back(request, session)
+
+
+# --- The projector's link: no sign-in -----------------------------------------------------------
+# The projector's computer opens the screen with the session's code, so that it never signs in and
+# never passes through the staff pages (which show pupils' "I want to talk" notices). The code
+# gives this session's slides, its state and its moves (a clicker), nothing else: no roster, no
+# counts, no end, no other session; it stops working when the session ends, starts again, or is
+# more than SCREEN_CODE_HOURS old.
+
+
+def _projector_session(code: str):
+    return selectors.teaching_session_for_screen(code=code)
+
+
+def _projector_gone(request) -> HttpResponse:
+    response = render(request, "schools/teach/projector_gone.html", status=404)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def projector_screen(request, code: str):
+    """The projector's page, opened with the session's code instead of a sign-in."""
+    session = _projector_session(code)
+    if session is None:
+        return _projector_gone(request)
+    with translation.override(session.language):
+        urls = {
+            "state_url": reverse("schools:projector_state", args=[session.screen_code]),
+            "move_url": reverse("schools:projector_move", args=[session.screen_code]),
+            "screen_url": reverse("schools:projector_screen", args=[session.screen_code]),
+        }
+    # The code is in the address: the site's Referrer-Policy ("same-origin") never sends it to a
+    # video's host.
+    return _screen(request, session, **urls)
+
+
+@require_GET
+def projector_state(request, code: str):
+    """The session's state for the projector's polling; 404 once the code is no longer valid (the
+    page then reloads and says so)."""
+    session = _projector_session(code)
+    if session is None:
+        return JsonResponse({"ended": True}, status=404)
+    return _state_response(request, session)
+
+
+@require_POST
+def projector_move(request, code: str):
+    """Next or previous from the projector (its buttons, keys or a clicker)."""
+    session = _projector_session(code)
+    if session is None:
+        if _wants_json(request):
+            return JsonResponse({"ended": True}, status=404)
+        return _projector_gone(request)
+    if request.POST.get("action") not in ("next", "prev"):
+        return HttpResponseBadRequest(_("Unknown action."))
+    refused = _move(request, session)
+    if refused is not None:
+        return refused
+    if _wants_json(request):
+        return _back(request, session)
+    return redirect("schools:projector_screen", code=session.screen_code)
 
 
 def _read_counts(request, slide: Slide) -> dict[str, int] | None:
     counts = {}
     for option in slide.options:
-        raw = (request.POST.get(f"count-{option.id}") or "0").strip()
-        if not raw.isdigit():
+        count = _whole_number(request.POST.get(f"count-{option.id}") or "0")
+        if count is None or count > MAX_COUNT:
             return None
-        counts[option.id] = int(raw)
+        counts[option.id] = count
     bump = request.POST.get("bump", "")
     if ":" in bump:
         option, step = bump.rsplit(":", 1)
@@ -235,7 +360,9 @@ def teach_counts(request, classroom_id: int, session_id: int):
         if slide.countable:
             counts = _read_counts(request, slide)
             if counts is None:
-                message = _("Type each count as a whole number (0 or more), then save again.")
+                message = _("Type each count as a whole number from 0 to %(most)s, then save again.") % {
+                    "most": MAX_COUNT
+                }
                 if _wants_json(request):
                     return JsonResponse({"error": message}, status=400)
                 messages.error(request, message)

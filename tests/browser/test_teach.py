@@ -64,13 +64,16 @@ def test_a_teacher_teaches_a_module_with_the_projector_and_the_presenter_in_step
     at(presenter, 0)
     assert presenter.evaluate(SMALL_CONTROLS) == []  # every control on the teacher's phone is 44 px or more
 
-    # The projector's view, in a second page of the same browser.
-    with context.expect_page() as opened:
-        presenter.get_by_test_id("open-screen").click()
-    screen = opened.value
+    # The projector's computer opens the projector's link in a browser where no one signed in: it
+    # never passes through the staff pages (and their notices of pupils who want to talk).
+    link = presenter.get_by_test_id("projector-link").get_attribute("href")
+    assert "/vi/projector/" in link
+    projector = browser.new_context(viewport={"width": 1280, "height": 720}, locale="vi-VN")
+    screen = projector.new_page()
     screen.set_default_timeout(15_000)
-    screen.set_viewport_size({"width": 1280, "height": 720})
+    screen.goto(link)
     at(screen, 0)
+    expect(screen.get_by_test_id("projector-helpline")).to_contain_text("111")
     expect(screen.locator("html")).to_have_attribute("lang", "vi")
     expect(screen.get_by_test_id("help-button")).to_have_count(0)
     total = int(screen.get_by_test_id("slide-number").inner_text().split("/")[1])
@@ -149,6 +152,66 @@ def test_a_teacher_teaches_a_module_with_the_projector_and_the_presenter_in_step
     expect(presenter.get_by_test_id("pupil-taught")).to_have_count(2)  # An and Bình, both with consent
     record = ClassTaught.objects.get()
     assert record.present_count == 2 and set(record.present_pupils.all()) == {an, binh}
-    # The projector hears that the lesson ended.
+    # The projector hears that the lesson ended: its link stops working, and it says so.
+    expect(screen.get_by_test_id("projector-gone")).to_be_visible()
     expect(screen.get_by_test_id("slide-number")).to_have_count(0)
+    projector.close()
+    context.close()
+
+
+# The demo modules with the longest class votes: a situation, a question and four choices (23), and
+# the longest situation and choices in words (21, in English).
+LONG_VOTES = ["21-pupil-9-11-screen-time", "23-pupil-9-11-cyberbullying"]
+LONG_VOTE_SLUGS = ["choi-game-vui-an-toan-co-ke-hoach", "treu-dua-hay-bat-nat-cung-nhau-len-tieng"]
+FITS = """() => { const main = document.querySelector('main'); const bar = document.querySelector('.projector__bar');
+    return {main: main.scrollHeight <= main.clientHeight, page: document.documentElement.scrollHeight <= innerHeight,
+            bar: bar.getBoundingClientRect().bottom <= innerHeight}; }"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_longest_class_vote_fits_a_1280x720_projector_in_large_type(site, browser, language):
+    from pathlib import Path
+
+    import courses
+    from courses.demo import load_curriculum
+    from elearning.models import HomePage
+    from schools.teaching import module_slides
+
+    folders = [Path(courses.__file__).parent / "curriculum" / "modules" / name for name in LONG_VOTES]
+    load_curriculum(HomePage.objects.get(locale__language_code="vi"), folders)
+    teacher = AdultFactory()
+    school = services.school_create(founder=teacher, name="Trường Tiểu học Hoa Sen", province="hue", kind="school")
+    classroom = services.classroom_create(school=school, teacher=teacher, name="4A", grade=4, sign_in_kind="pin")
+    # The longest vote of these modules, by the text it shows before the answer.
+    longest = None
+    for course in CoursePage.objects.filter(locale__language_code="vi", slug__in=LONG_VOTE_SLUGS):
+        assignment = services.course_assign(classroom=classroom, course=course, due_on=None, by=teacher)
+        session = services.teaching_start(assignment=assignment, by=teacher, language=language)
+        slides = module_slides(course, draw_key=f"teach-{session.pk}", language=language)
+        for position, slide in enumerate(slides):
+            if slide.kind == "vote":
+                size = len(slide.situation) + len(slide.prompt) + sum(len(o.text) + 40 for o in slide.options)
+                if longest is None or size > longest[0]:
+                    longest = (size, session, position, slide, len(slides))
+    _size, session, position, slide, total = longest
+    services.teaching_move(session=session, position=position, slides=total)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="vi-VN")
+    screen = context.new_page()
+    screen.set_default_timeout(15_000)
+    screen.goto(f"{site.url}/{language}/projector/{session.screen_code}/")
+    at(screen, position)
+    expect(screen.get_by_test_id("option")).to_have_count(len(slide.options))
+    sizes = screen.evaluate(FONT_SIZES, ".slide__situation, .slide__option-text")
+    assert sizes and min(sizes) >= 32, sizes
+    # The whole slide and the bar on the screen, no scrolling.
+    assert screen.evaluate(FITS) == {"main": True, "page": True, "bar": True}
+
+    # Revealed, with the tallies and the recommended choices' feedback, it may be longer than the
+    # screen: the page still fits, the bar stays in view, and the slide scrolls within itself.
+    services.teaching_reveal(session=session, key=slide.key)
+    expect(screen.get_by_test_id("tally")).to_have_count(len(slide.options))
+    fits = screen.evaluate(FITS)
+    assert fits["page"] and fits["bar"], fits
+    assert min(screen.evaluate(FONT_SIZES, ".slide__feedback")) >= 32
     context.close()

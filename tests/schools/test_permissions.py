@@ -141,6 +141,9 @@ def _post_data(name, ids) -> dict:
 SIGN_IN_ONLY = {"signin_secret", "consent_online"}
 # A pupil's request to talk, and the leader's pages for it: walked as every role in test_talk.py.
 TALK = {"talk_request", "school_talk_requests", "school_counsellor"}
+# The projector's link: a teaching session's code, not an id, and no sign-in; test_teach.py checks
+# that it opens its own session only, and nothing but its slides, state and moves.
+PROJECTOR = {"projector_screen", "projector_state", "projector_move"}
 
 
 def _kwargs(name, ids, extra):
@@ -166,7 +169,7 @@ def _schools_patterns():
 
 def test_every_schools_url_with_an_id_is_in_the_walk():
     with_ids = {p.name for p in _schools_patterns() if p.pattern.converters}
-    assert with_ids == {name for name, *_ in CASES} | SIGN_IN_ONLY | TALK
+    assert with_ids == {name for name, *_ in CASES} | SIGN_IN_ONLY | TALK | PROJECTOR
 
 
 def _expected(role, allowed):

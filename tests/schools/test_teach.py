@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -29,11 +30,11 @@ def assignment(classroom, course, quiz, leader):
 
 @pytest.fixture
 def session(assignment, leader):
-    return services.teaching_start(assignment=assignment, by=leader)
+    return services.teaching_start(assignment=assignment, by=leader, language="vi")
 
 
 def slides_of(session):
-    return module_slides(session.course, draw_key=f"teach-{session.pk}")
+    return module_slides(session.course, draw_key=f"teach-{session.pk}", language=session.language)
 
 
 def position_of(session, kind, *, nth=0):
@@ -203,7 +204,8 @@ def test_moving_with_fetch_answers_the_state_in_json(client, leader, session, as
     assert json.loads(response.content)["position"] == 1
 
 
-def test_discussion_guidance_is_on_the_presenter_only(client, leader, session, assignment):
+def test_discussion_guidance_is_on_the_presenter_only(client, leader, assignment):
+    session = services.teaching_start(assignment=assignment, by=leader, language="en")
     client.force_login(leader)
     go_to(client, session, position_of(session, "discussion"))
     found = urls(session, assignment)
@@ -449,3 +451,320 @@ def test_the_leader_reads_the_record_in_the_audit_log(client, leader, session, p
     client.force_login(leader)
     page = client.get(f"/en/schools/{school.pk}/audit/").content.decode()
     assert "Module recorded as taught in class" in page
+
+
+# --- The projector's link (no sign-in) ----------------------------------------------------------
+
+
+def projector(session, name="projector_screen"):
+    return reverse(f"schools:{name}", args=[session.screen_code]).replace("/vi/", "/en/")
+
+
+def test_the_presenter_shows_the_projector_link_and_its_qr_code(client, leader, session, assignment):
+    client.force_login(leader)
+    page = client.get(urls(session, assignment)["presenter"].replace("/vi/", "/en/")).content.decode()
+    # In the session's language (Vietnamese), whatever the presenter's address.
+    assert f"http://testserver/vi/projector/{session.screen_code}/" in page
+    assert 'data-testid="projector-qr"' in page and "data:image/svg+xml" in page
+    assert "open this link without signing in" in page
+
+
+def test_the_projector_link_opens_the_screen_and_moves_it_without_signing_in(client, session):
+    screen = client.get(projector(session))
+    assert screen.status_code == 200
+    page = screen.content.decode()
+    assert 'data-testid="slide"' in page and f"1 / {len(slides_of(session))}" in page
+    assert screen["Referrer-Policy"] == "same-origin"  # the code in the address goes to no other site
+    response = client.post(projector(session, "projector_move"), {"action": "next"})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "schools:projector_screen", args=[session.screen_code]
+    )
+    session.refresh_from_db()
+    assert session.position == 1
+    state = client.get(projector(session, "projector_state"))
+    assert json.loads(state.content) == {"version": 1, "position": 1, "ended": False}
+    # A clicker's key posts with fetch: the answer is the state.
+    response = client.post(projector(session, "projector_move"), {"action": "prev"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert json.loads(response.content)["position"] == 0
+
+
+def test_the_projector_page_has_no_talk_notice_and_no_link_to_staff_pages(client, leader, session, pupils):
+    services.talk_request_create(pupil=pupils[0], adult_id=leader.pk, urgent=True)
+    client.force_login(leader)
+    # Signed in, the staff home shows the notice: the projector's link must not.
+    assert "Nguyễn Văn An wants to talk to you" in client.get("/en/schools/").content.decode()
+    for who in ("teacher", "nobody"):
+        if who == "nobody":
+            client.logout()
+        page = client.get(projector(session)).content.decode()
+        assert "wants to talk" not in page and "Nguyễn Văn An" not in page
+        assert "site-header" not in page and "site-nav" not in page
+        # No roster, no staff pages: its only address is the projector's own.
+        assert not re.search(r'(href|action)="/(vi|en)/(?!projector/)', page)
+        assert "Cần giúp đỡ? Gọi 111" in page  # the helpline, discreetly, in the bar (the session's language)
+
+
+def test_the_projector_link_gives_only_its_session(client, leader, session, school, classroom, course):
+    other_class = services.classroom_create(school=school, teacher=leader, name="5C", grade=5, sign_in_kind="pin")
+    other = services.teaching_start(
+        assignment=services.course_assign(classroom=other_class, course=course, due_on=None, by=leader),
+        by=leader,
+        language="vi",
+    )
+    client.get(projector(session))  # the projector holds session's code, not signed in
+    assert client.get(reverse("schools:teach_screen", args=[other_class.pk, other.pk])).status_code == 302
+    assert client.get(reverse("schools:teach_screen", args=[classroom.pk, session.pk])).status_code == 302
+    assert client.get(reverse("schools:teach_state", args=[other_class.pk, other.pk])).status_code == 302
+    assert client.get(reverse("schools:projector_screen", args=["ABCDEFGH23"])).status_code == 404
+    client.post(projector(session, "projector_move"), {"action": "next"})
+    other.refresh_from_db()
+    assert other.position == 0
+
+
+def test_the_projector_link_cannot_count_reveal_jump_or_end(client, session, assignment, pupils):
+    found = urls(session, assignment)
+    vote = slides_of(session)[position_of(session, "vote")]
+    client.get(projector(session))
+    assert client.post(found["counts"], {"key": vote.key, "action": "reveal"}).status_code == 302  # to sign in
+    assert client.post(found["end"], {"pupils": [pupils[0].pk], "taught_on": "2026-12-01"}).status_code == 302
+    assert client.post(projector(session, "projector_move"), {"action": "goto", "position": "9"}).status_code == 400
+    assert client.post(projector(session).replace("/projector/", "/projector/counts/")).status_code == 404
+    session.refresh_from_db()
+    assert (session.position, session.revealed, session.ended_at) == (0, [], None)
+    assert not ClassTaught.objects.exists()
+
+
+def test_the_projector_link_stops_when_the_session_ends(client, leader, session):
+    link, state, move = projector(session), projector(session, "projector_state"), projector(session, "projector_move")
+    services.class_taught_record(session=session, taught_on=timezone.localdate(), present=[], others=20, by=leader)
+    response = client.get(link)
+    assert response.status_code == 404
+    assert "This projector link does not work any more" in response.content.decode()
+    assert client.get(state).status_code == 404  # the open screen's polling hears it, and reloads
+    assert client.post(move, {"action": "next"}).status_code == 404
+
+
+def test_the_projector_link_expires_after_12_hours(client, session):
+    link = projector(session)
+    assert client.get(link).status_code == 200
+    TeachingSession.objects.filter(pk=session.pk).update(
+        screen_code_at=timezone.now() - datetime.timedelta(hours=12, minutes=1)
+    )
+    assert client.get(link).status_code == 404
+
+
+def test_starting_again_gives_a_new_projector_link(client, leader, session, assignment):
+    old = projector(session)
+    client.force_login(leader)
+    client.post(urls(session, assignment)["start"], {"action": "again"})
+    client.logout()
+    assert client.get(old).status_code == 404
+    fresh = TeachingSession.objects.get(ended_at__isnull=True)
+    assert client.get(projector(fresh)).status_code == 200
+
+
+def test_resuming_keeps_the_projector_link(client, leader, session, assignment):
+    client.force_login(leader)
+    client.post(urls(session, assignment)["start"])
+    client.logout()
+    assert client.get(projector(session)).status_code == 200
+
+
+# --- Unfinished sessions: start again, stale, the clock -----------------------------------------
+
+
+def test_start_again_from_the_beginning_ends_the_old_session_unrecorded(client, leader, session, assignment):
+    question = next(s for s in slides_of(session) if s.kind == "question")
+    services.teaching_reveal(session=session, key=question.key)
+    go_to_position = position_of(session, "question")
+    services.teaching_move(session=session, position=go_to_position, slides=len(slides_of(session)))
+    client.force_login(leader)
+    start = urls(session, assignment)["start"].replace("/vi/", "/en/")
+    assert 'data-testid="start-again"' in client.get(start).content.decode()
+    response = client.post(start, {"action": "again"})
+    fresh = TeachingSession.objects.get(ended_at__isnull=True)
+    assert fresh != session and response["Location"].endswith(f"/teach/{fresh.pk}/")
+    assert (fresh.position, fresh.revealed, fresh.quiz_counts) == (0, [], {})
+    session.refresh_from_db()
+    assert session.ended_at is not None
+    assert not ClassTaught.objects.exists()  # ended, not recorded as taught
+
+
+def test_a_session_left_alone_for_12_hours_is_not_resumed(client, leader, session, assignment):
+    TeachingSession.objects.filter(pk=session.pk).update(moved_at=timezone.now() - datetime.timedelta(hours=13))
+    client.force_login(leader)
+    start = urls(session, assignment)["start"].replace("/vi/", "/en/")
+    page = client.get(start).content.decode()
+    assert "Start teaching" in page and "Go on where you stopped" not in page
+    response = client.post(start)
+    fresh = TeachingSession.objects.get(ended_at__isnull=True)
+    assert fresh != session and response["Location"].endswith(f"/teach/{fresh.pk}/")
+
+
+def test_the_clock_counts_from_the_resume(client, leader, session, assignment):
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    TeachingSession.objects.filter(pk=session.pk).update(
+        started_at=week_ago, resumed_at=week_ago, moved_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    client.force_login(leader)
+    found = urls(session, assignment)
+    client.post(found["start"])
+    page = client.get(found["presenter"].replace("/vi/", "/en/")).content.decode()
+    assert 'data-testid="elapsed">0 minutes</time>' in page
+    assert "10080" not in page
+
+
+# --- Numbers, ends, archived classes, unassigned and unpublished modules ------------------------
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 5000, "501", "-1", "1.5"])
+def test_a_count_that_is_not_a_whole_number_up_to_500_is_refused(client, leader, session, assignment, raw):
+    client.force_login(leader)
+    vote = slides_of(session)[position_of(session, "vote")]
+    response = client.post(
+        urls(session, assignment)["counts"].replace("/vi/", "/en/"),
+        {"key": vote.key, f"count-{vote.options[0].id}": raw},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Type each count as a whole number from 0 to 500, then save again." in response.content.decode()
+    session.refresh_from_db()
+    assert session.votes == {}
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 5000, "x"])
+def test_a_slide_number_that_is_not_a_number_is_refused(client, leader, session, assignment, raw):
+    client.force_login(leader)
+    response = client.post(urls(session, assignment)["move"], {"action": "goto", "position": raw})
+    assert response.status_code == 400
+    session.refresh_from_db()
+    assert session.position == 0
+
+
+def test_an_ended_session_cannot_be_recorded_again_for_another_day(client, leader, session, assignment, pupils):
+    client.force_login(leader)
+    end = urls(session, assignment)["end"].replace("/vi/", "/en/")
+    today = timezone.localdate()
+    ids = [p.pk for p in pupils]
+    assert client.post(end, {"pupils": ids, "taught_on": today.isoformat(), "others": 0}).status_code == 302
+    # Back, and sent again for another day: refused, with what to do.
+    earlier = (today - datetime.timedelta(days=3)).isoformat()
+    response = client.post(end, {"pupils": ids[:1], "taught_on": earlier, "others": 0})
+    assert response.status_code == 400
+    assert "This lesson is already recorded as taught." in response.content.decode()
+    # The same day again corrects who was there.
+    assert client.post(end, {"pupils": ids[:2], "taught_on": today.isoformat(), "others": 0}).status_code == 302
+    assert list(ClassTaught.objects.values_list("present_count", flat=True)) == [2]
+
+
+def test_an_archived_class_cannot_be_moved_nor_recorded(client, leader, session, assignment, classroom, pupils):
+    services.classroom_set_active(classroom=classroom, active=False)
+    client.force_login(leader)
+    found = {name: url.replace("/vi/", "/en/") for name, url in urls(session, assignment).items()}
+    response = client.post(found["move"], {"action": "next"}, follow=True)
+    assert "This class is archived: make it active again before teaching it." in response.content.decode()
+    response = client.post(found["end"], {"pupils": [p.pk for p in pupils], "taught_on": timezone.localdate()})
+    assert response.status_code == 400
+    session.refresh_from_db()
+    assert session.position == 0 and not ClassTaught.objects.exists()
+
+
+def test_an_unassigned_module_says_so_and_cannot_be_recorded(client, leader, session, assignment, pupils):
+    found = {name: url.replace("/vi/", "/en/") for name, url in urls(session, assignment).items()}
+    services.course_unassign(assignment=assignment)
+    client.force_login(leader)
+    message = "This module is no longer assigned to the class: assign it again from the class&#x27;s page to teach it."
+    assert message in client.get(found["presenter"]).content.decode()
+    response = client.post(found["end"], {"pupils": [p.pk for p in pupils], "taught_on": timezone.localdate()})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not ClassTaught.objects.exists()
+
+
+def test_an_unpublished_module_says_so_on_both_screens(client, leader, session, assignment, course, en_course):
+    en_course.unpublish()
+    course.unpublish()
+    client.force_login(leader)
+    found = urls(session, assignment)
+    presenter = client.get(found["presenter"].replace("/vi/", "/en/")).content.decode()
+    assert "This module has been unpublished on the site, so its slides cannot be shown." in presenter
+    TeachingSession.objects.filter(pk=session.pk).update(language="en")
+    screen = client.get(found["screen"]).content.decode()
+    assert "This lesson cannot be shown at the moment." in screen
+    assert 'data-testid="slide-number"' not in screen
+
+
+# --- Languages, videos without JavaScript -------------------------------------------------------
+
+
+def test_both_screens_show_the_sessions_language_and_the_same_slides(client, leader, assignment, en_course):
+    session = services.teaching_start(assignment=assignment, by=leader, language="vi")
+    client.force_login(leader)
+    found = urls(session, assignment)
+    total = len(slides_of(session))
+    presenter = client.get(found["presenter"].replace("/vi/", "/en/")).content.decode()
+    screen = client.get(found["screen"].replace("/vi/", "/en/")).content.decode()
+    assert f"Slide 1 of {total}" in presenter
+    assert f"1 / {total}" in screen and '<html lang="vi">' in screen
+    assert session.course.title in screen  # the Vietnamese module, not its translation
+    assert en_course.title not in screen
+
+
+def test_a_video_slide_does_not_reload_itself_without_javascript(client, leader, session, assignment, lessons):
+    from unittest import mock
+
+    from wagtail.embeds.exceptions import EmbedNotFoundException
+
+    lesson = lessons[0]
+    lesson.body.append(
+        ("video", {"video": "https://www.youtube.com/watch?v=abc", "title": "Một đoạn phim", "transcript": "<p>t</p>"})
+    )
+    lesson.save_revision().publish()
+    client.force_login(leader)
+    found = urls(session, assignment)
+    with mock.patch("wagtail.embeds.embeds.get_embed", side_effect=EmbedNotFoundException):
+        on_text = client.get(found["screen"].replace("/vi/", "/en/")).content.decode()
+        go_to(client, session, position_of(session, "video"))
+        on_video = client.get(found["screen"].replace("/vi/", "/en/")).content.decode()
+    assert 'http-equiv="refresh"' in on_text
+    assert "slide--video" in on_video and 'http-equiv="refresh"' not in on_video
+    assert 'data-testid="refresh"' in on_video and ">Refresh</a>" in on_video
+
+
+# --- The pupil's page ---------------------------------------------------------------------------
+
+
+def test_the_pupils_page_says_not_taught_yet_and_speaks_of_the_pupil(client, leader, classroom, pupils):
+    an, binh, _chau = pupils
+    consent_all([an], leader)
+    client.force_login(leader)
+    page = client.get(f"/en/classes/{classroom.pk}/pupils/{an.pk}/").content.decode()
+    assert 'data-testid="pupil-detail-not-taught"' in page and "Not taught in class yet." in page
+    page = client.get(f"/en/classes/{classroom.pk}/pupils/{binh.pk}/").content.decode()
+    assert "Nothing is recorded about this pupil until their consent is recorded" in page
+
+
+def test_a_pupil_moved_to_another_class_brings_no_record_of_the_old_one(client, leader, session, school, pupils):
+    from schools.models import Membership
+
+    an = pupils[0]
+    consent_all([an], leader)
+    services.class_taught_record(session=session, taught_on=timezone.localdate(), present=[an], others=0, by=leader)
+    other = services.classroom_create(school=school, teacher=leader, name="4D", grade=4, sign_in_kind="pin")
+    Membership.objects.filter(user=an, classroom=session.classroom).update(classroom=other)
+    client.force_login(leader)
+    page = client.get(f"/en/classes/{other.pk}/pupils/{an.pk}/").content.decode()
+    assert 'data-testid="pupil-detail-taught"' not in page and "Not taught in class yet." in page
+
+
+def test_vietnamese_wording_of_the_slide_buttons_and_the_pupils_page(client, leader, session, assignment, pupils):
+    """Needs the Vietnamese catalog with this change's translations (.vi-teachfix.json)."""
+    consent_all(pupils[:1], leader)
+    client.force_login(leader)
+    presenter = client.get(urls(session, assignment)["presenter"]).content.decode()
+    assert "Trang trước" in presenter and "Trang tiếp" in presenter
+    assert "Bài trước" not in presenter and "Bài tiếp" not in presenter
+    classroom = session.classroom
+    page = client.get(reverse("schools:pupil_detail", args=[classroom.pk, pupils[0].pk])).content.decode()
+    assert "Chưa được dạy trên lớp." in page and "Chưa có lớp nào." not in page
+    page = client.get(reverse("schools:pupil_detail", args=[classroom.pk, pupils[1].pk])).content.decode()
+    assert "học sinh này" in page

@@ -46,6 +46,12 @@
     if (etag) headers["If-None-Match"] = etag;
     fetch(stateUrl, { headers: headers, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
+        if (response.status === 404 && !leaving) {
+          // The projector's link stopped working (the lesson ended): the page says so.
+          leaving = true;
+          window.location.reload();
+          return;
+        }
         if (response.status === 200) {
           etag = response.headers.get("ETag");
           return response.json().then(function (state) {
@@ -61,7 +67,7 @@
   }
   if (stateUrl) window.setTimeout(poll, 1500);
 
-  // The presenter's clock.
+  // The presenter's clock, from the last start or resume.
   var clock = document.querySelector("time[data-started]");
   if (clock) {
     var started = Date.parse(clock.getAttribute("data-started"));
