@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schools", "0004_add_teaching_session_and_class_taught"),
+        ("schools", "0005_talk_audit_without_pupil"),
     ]
 
     operations = [
