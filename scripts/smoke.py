@@ -476,6 +476,22 @@ class Smoke:
             f"{before} -> {after}",
         )
         self.page(browser, presenter.url + "screen/", "teacher: the projector's view", contains="data-teach")
+        # The projector's link opens the slides in a browser where no one signed in, and moves them.
+        link = next(
+            (url for url, attrs in parse(presenter).links if attrs.get("data-testid") == "projector-link"), None
+        )
+        if not self.check("teacher: the presenter's view gives the projector's link", link is not None):
+            return
+        projector = self.browser()
+        screen = self.page(projector, link, "the projector's link opens without signing in", contains="data-teach")
+        following = form_where(screen, "data-teach-next")
+        moved = projector.submit(following) if following else screen
+        latest = browser.get(presenter.url + "state.json").json()
+        self.check(
+            "the projector's 'Next' (a clicker) moves the presenter's slide too",
+            moved.status == 200 and latest.get("position") == after.get("position", -2) + 1,
+            f"{after} -> {latest}",
+        )
 
     def talk_requests(self, browser: Browser, school_url: str) -> None:
         """The leader sees the pupil's request to talk, opens it (the guide) and closes it."""
