@@ -776,3 +776,16 @@ def test_the_migration_strips_the_pupil_from_talk_entries_written_before(world):
     assert old.data == {"request": talk.pk}
     assert (old.content_type.model, old.object_id, old.label) == ("school", str(world["school"].pk), "Trường A")
     assert other.data == {"pupil": 7} and other.content_type.model == "classroom"
+
+
+def test_the_migration_fills_in_the_name_of_the_pupil_of_existing_requests(world):
+    import importlib
+
+    from django.apps import apps
+
+    talk = ask(world)
+    TalkRequest.objects.filter(pk=talk.pk).update(pupil_name="")
+    migration = importlib.import_module("schools.migrations.0007_talkrequest_survives_pupil_deletion")
+    migration.backfill_pupil_name(apps, None)
+    talk.refresh_from_db()
+    assert talk.pupil_name == "Nguyễn Văn An"
