@@ -322,11 +322,20 @@ class TalkStatus(models.TextChoices):
 
 
 class TalkRequest(models.Model):
-    """A pupil asks one adult to talk. Seen only by that adult and the school's leaders."""
+    """A pupil asks one adult to talk. Seen only by that adult and the school's leaders.
+
+    A request not yet handled outlives the pupil's account (a child asked for help): `pupil`
+    becomes empty and `pupil_name`, the display name taken when it was sent, says who asked; the
+    leaders see it at once. Requests already handled go with the pupil (schools.signals)."""
 
     pupil = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talk_requests", verbose_name=_("pupil")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="talk_requests",
+        verbose_name=_("pupil"),
     )
+    pupil_name = models.CharField(_("pupil's name when they asked"), max_length=150, blank=True)
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="talk_requests", verbose_name=_("school"))
     classroom = models.ForeignKey(
         Classroom, on_delete=models.CASCADE, related_name="talk_requests", verbose_name=_("class")
@@ -380,7 +389,17 @@ class TalkRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.pupil} → {self.adult} · {self.get_status_display()} · {self.created_at:%Y-%m-%d}"
+        return f"{self.pupil_display_name} → {self.adult} · {self.get_status_display()} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def pupil_display_name(self) -> str:
+        """The pupil's name now, or the one taken when they asked if their account was deleted."""
+        return self.pupil.get_display_name() if self.pupil_id else self.pupil_name
+
+    @property
+    def pupil_gone(self) -> bool:
+        """The pupil's account was deleted (the request was not yet handled then)."""
+        return self.pupil_id is None
 
     @property
     def handled(self) -> bool:

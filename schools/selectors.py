@@ -804,13 +804,14 @@ def talk_notices(*, user, classroom: Classroom | None = None) -> list[TalkNotice
     """Requests not yet handled that the reader should act on: those sent to them and, for a
     school's leaders, the school's urgent ones, those waiting more than TALK_WAITING_DAYS days and,
     at once, those whose adult has left the school's staff (or whose account was deleted): nobody
-    else would see them. Urgent first. One query."""
+    else would see them; and, at once, those whose pupil's account was deleted. Urgent first. One
+    query."""
     if not user.is_authenticated or user.is_pupil:
         return []
     waiting_since = timezone.now() - timedelta(days=TALK_WAITING_DAYS)
     requests = TalkRequest.objects.annotate(adult_on_staff=_adult_on_staff())
     led = Q(school_id__in=_led_school_ids(user)) & (
-        Q(urgent=True) | Q(created_at__lt=waiting_since) | Q(adult_on_staff=False)
+        Q(urgent=True) | Q(created_at__lt=waiting_since) | Q(adult_on_staff=False) | Q(pupil__isnull=True)
     )
     requests = requests.filter(Q(adult=user, school_id__in=_staff_school_ids(user)) | led, status=TalkStatus.NEW)
     if classroom is not None:

@@ -417,7 +417,7 @@ def test_the_retention_follows_the_setting(world, settings):
     assert services.talk_requests_purge() == 1
 
 
-def test_withdrawing_consent_keeps_the_request_deleting_the_pupil_deletes_it(world):
+def test_withdrawing_consent_keeps_the_request_deleting_the_pupil_keeps_it_while_open(world):
     pupil = world["pupil"]
     services.consent_record(
         pupil=pupil,
@@ -427,11 +427,12 @@ def test_withdrawing_consent_keeps_the_request_deleting_the_pupil_deletes_it(wor
         given_on=datetime.date(2026, 11, 1),
         by=world["teacher"],
     )
-    ask(world)
+    talk = ask(world)
     services.consent_withdraw(pupil=pupil, by=world["teacher"])
     assert TalkRequest.objects.filter(pupil=pupil).count() == 1
-    services.pupil_delete(pupil=pupil, by=world["leader"])  # open: a leader's to delete (below)
-    assert not TalkRequest.objects.exists()
+    services.pupil_delete(pupil=pupil, by=world["teacher"])
+    kept = TalkRequest.objects.get()
+    assert kept.pk == talk.pk and kept.pupil is None and kept.pupil_name == "Nguyễn Văn An"
 
 
 # --- Never in an export -----------------------------------------------------------------------
@@ -574,25 +575,91 @@ def test_the_leaders_are_not_flagged_a_quiet_request_to_an_adult_still_there(cli
     assert 'data-testid="talk-notice"' not in client.get(en("staff_home")).content.decode()
 
 
-def test_a_teacher_cannot_delete_a_pupil_with_an_open_request_a_leader_can_and_it_is_logged(client, world):
+def _delete_from_the_pupil_page(client, world, pupil, by):
+    url = en("pupil_detail", classroom_id=world["classroom"].pk, pupil_id=pupil.pk)
+    client.force_login(world[by])
+    response = client.post(url, {"action": "delete", "sure": "yes"})
+    page = client.get(response["Location"]).content.decode()
+    messages = re.findall(r'class="message message--[^"]*" role="[a-z]+">([^<]+)<', page)
+    return response.status_code, response["Location"], messages
+
+
+@pytest.mark.parametrize("by", ["teacher", "leader"])
+def test_deleting_a_pupil_who_asked_to_talk_looks_the_same_as_one_who_did_not(client, world, by):
     talk = ask(world, adult="counsellor", urgent=True)  # the class teacher cannot see it
-    pupil, classroom = world["pupil"], world["classroom"]
-    url = en("pupil_detail", classroom_id=classroom.pk, pupil_id=pupil.pk)
+    asked = _delete_from_the_pupil_page(client, world, world["pupil"], by)
+    did_not = _delete_from_the_pupil_page(client, world, world["classmate"], by)
+    assert asked == did_not and asked[0] == 302
+    assert "The pupil and everything stored about them are deleted." in asked[2][0]
+    assert not User.objects.filter(pk__in=[world["pupil"].pk, world["classmate"].pk]).exists()
+    kept = TalkRequest.objects.get()
+    assert kept.pk == talk.pk and kept.pupil_id is None and kept.pupil_name == "Nguyễn Văn An"
+    assert kept.classroom == world["classroom"] and kept.status == TalkStatus.NEW
+
+
+def test_a_request_whose_pupil_was_deleted_goes_to_every_leader_at_once_and_stays_with_the_adult(client, world):
+    talk = ask(world)  # to the class teacher, not urgent, sent just now: no leader is flagged yet
+    second_leader = AdultFactory(display_name="Thầy Phó")
+    Membership.objects.create(user=second_leader, school=world["school"], role=MembershipRole.LEADER, approved=True)
+    services.pupil_delete(pupil=world["pupil"], by=world["teacher"])
+    for leader in (world["leader"], second_leader):
+        client.force_login(leader)
+        page = html.unescape(client.get(en("staff_home")).content.decode())
+        notices = re.findall(r'data-testid="talk-notice">\s*<a href="[^"]+">([^<]+)</a>', page)
+        assert notices == ["Nguyễn Văn An asked Thầy Minh to talk"]
+        assert "the pupil's account was deleted" in page
+        listing = html.unescape(client.get(en("school_talk_requests", school_id=world["school"].pk)).content.decode())
+        assert "Nguyễn Văn An" in listing and "the pupil's account was deleted" in listing
+        page = html.unescape(client.get(en("talk_request", request_id=talk.pk)).content.decode())
+        assert "Nguyễn Văn An asked Thầy Minh to talk" in page
+        assert "The pupil's account was deleted after they asked, so all the school's leaders see this request." in page
+        assert "Listen. Let the pupil tell it in their own words and at their own pace." in page  # the guide
     client.force_login(world["teacher"])
-    page = client.post(url, {"action": "delete", "sure": "yes"}, follow=True).content.decode()
-    assert "Only a leader of the school can delete this pupil at the moment. Ask your school leader to do it." in page
-    assert "counsellor" not in page.lower() and "Cô Hoa" not in page and "to talk" not in page  # not told why
-    assert User.objects.filter(pk=pupil.pk).exists() and TalkRequest.objects.filter(pk=talk.pk).exists()
-    with pytest.raises(services.SchoolError):
-        services.pupil_delete(pupil=pupil)  # nobody named: refused too
-    client.force_login(world["leader"])
-    page = client.post(url, {"action": "delete", "sure": "yes"}, follow=True).content.decode()
-    assert "The pupil and everything stored about them are deleted." in page
-    assert not User.objects.filter(pk=pupil.pk).exists() and not TalkRequest.objects.exists()
-    entry = ModelLogEntry.objects.get(action="schools.talk_request_deleted")
-    assert entry.data == {"request": talk.pk, "status": "new"} and entry.user == world["leader"]
-    audit_page = client.get(en("school_audit", school_id=world["school"].pk)).content.decode()
-    assert "Talk request not yet handled, deleted with the pupil by a leader" in audit_page
+    page = html.unescape(client.get(en("staff_home")).content.decode())
+    assert "Nguyễn Văn An wants to talk to you" in page and "the pupil's account was deleted" in page
+    page = html.unescape(client.get(en("talk_request", request_id=talk.pk)).content.decode())
+    assert "Nguyễn Văn An wants to talk to you" in page
+    client.post(en("talk_request", request_id=talk.pk), {"status": "talked"})
+    assert TalkRequest.objects.get().status == TalkStatus.TALKED
+    for other in ("co_teacher", "colleague", "counsellor", "stranger"):
+        client.force_login(world[other])
+        assert client.get(en("talk_request", request_id=talk.pk)).status_code == 404
+        assert "Nguyễn Văn An" not in client.get(en("staff_home")).content.decode()
+
+
+@pytest.mark.parametrize("how", ["pupil_delete", "user.delete"])
+def test_handled_requests_go_with_the_pupil_open_ones_stay_whatever_deletes_the_account(world, how):
+    handled = ask(world, adult="counsellor")
+    services.talk_request_mark(talk_request=handled, status="talked", by=world["counsellor"])
+    still_open = ask(world, adult="teacher")
+    if how == "pupil_delete":
+        services.pupil_delete(pupil=world["pupil"], by=world["teacher"])
+    else:
+        User.objects.get(pk=world["pupil"].pk).delete()  # as the Wagtail admin does
+    assert list(TalkRequest.objects.values_list("pk", "pupil_id", "pupil_name")) == [
+        (still_open.pk, None, "Nguyễn Văn An")
+    ]
+
+
+def test_the_deletion_s_audit_entries_say_nothing_about_a_request(world):
+    talk = ask(world, adult="counsellor")
+    before = set(ModelLogEntry.objects.values_list("pk", flat=True))
+    services.pupil_delete(pupil=world["pupil"], by=world["leader"])
+    entries = list(ModelLogEntry.objects.exclude(pk__in=before))
+    assert [entry.action for entry in entries] == ["schools.pupil_deleted"]
+    assert "request" not in json.dumps(entries[0].data) and str(talk.pk) not in json.dumps(entries[0].data)
+    assert not ModelLogEntry.objects.filter(action="schools.talk_request_deleted").exists()
+
+
+def test_a_request_of_a_deleted_pupil_is_purged_talk_request_days_after_it_is_handled(world, settings):
+    talk = ask(world)
+    services.pupil_delete(pupil=world["pupil"], by=world["teacher"])
+    assert services.talk_requests_purge() == 0  # never handled: kept
+    services.talk_request_mark(talk_request=TalkRequest.objects.get(), status="referred", by=world["leader"])
+    assert services.talk_requests_purge() == 0
+    later = timezone.now() + datetime.timedelta(days=settings.TALK_REQUEST_DAYS, hours=1)
+    assert services.talk_requests_purge(now=later) == 1
+    assert not TalkRequest.objects.filter(pk=talk.pk).exists()
 
 
 def test_a_teacher_may_delete_a_pupil_whose_requests_were_handled(client, world):
@@ -709,3 +776,16 @@ def test_the_migration_strips_the_pupil_from_talk_entries_written_before(world):
     assert old.data == {"request": talk.pk}
     assert (old.content_type.model, old.object_id, old.label) == ("school", str(world["school"].pk), "Trường A")
     assert other.data == {"pupil": 7} and other.content_type.model == "classroom"
+
+
+def test_the_migration_fills_in_the_name_of_the_pupil_of_existing_requests(world):
+    import importlib
+
+    from django.apps import apps
+
+    talk = ask(world)
+    TalkRequest.objects.filter(pk=talk.pk).update(pupil_name="")
+    migration = importlib.import_module("schools.migrations.0007_talkrequest_survives_pupil_deletion")
+    migration.backfill_pupil_name(apps, None)
+    talk.refresh_from_db()
+    assert talk.pupil_name == "Nguyễn Văn An"
