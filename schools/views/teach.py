@@ -292,8 +292,9 @@ def teach_projector_link(request, classroom_id: int, session_id: int):
 # The projector's computer opens the screen with the session's code, so that it never signs in and
 # never passes through the staff pages (which show pupils' "I want to talk" notices). The code
 # gives this session's slides, its state and its moves (a clicker), nothing else: no roster, no
-# counts, no end, no other session; it stops working when the session ends, starts again, or is
-# more than SCREEN_CODE_HOURS old.
+# counts, no end, no other session; it stops working when the session ends, starts again, or has
+# been left alone for SCREEN_CODE_HOURS (selectors.projector_link_works), and never works for a
+# module behind a view restriction.
 
 
 def _projector_session(code: str):
