@@ -452,7 +452,8 @@ class TeachingSession(models.Model):
     language = models.CharField(_("language"), max_length=8, default="vi")
     # The projector's link opens the screen without signing in (so that the projector's computer
     # never passes through the pages that show staff notices): valid while the session is open and
-    # for SCREEN_CODE_HOURS after it was issued; it gives this session's slides, state and moves only.
+    # for SCREEN_CODE_HOURS after its last activity (issue, resume, change), never for a module
+    # behind a view restriction; it gives this session's slides, state and moves only.
     screen_code = models.CharField(_("projector code"), max_length=16, null=True, blank=True, unique=True)
     screen_code_at = models.DateTimeField(_("projector code issued at"), null=True, blank=True)
     position = models.PositiveIntegerField(_("slide shown"), default=0)

@@ -893,18 +893,48 @@ def taught_records_of(*, classroom: Classroom, course: CoursePage) -> list[Class
     )
 
 
+def _projector_active(session: TeachingSession, since: datetime) -> bool:
+    times = [session.screen_code_at, session.moved_at, session.resumed_at]
+    return any(time is not None and time >= since for time in times)
+
+
+def projector_link_works(session: TeachingSession, *, now: datetime | None = None) -> bool:
+    """Whether the session's projector code opens its screen: the session is open, its module is not
+    behind a view restriction, and the code was issued or the lesson last changed (a move, a count,
+    a resume) less than SCREEN_CODE_HOURS ago, so that a lesson in progress keeps its link."""
+    from .teaching import restricted
+
+    if not session.screen_code or session.ended_at is not None:
+        return False
+    if not _projector_active(session, (now or timezone.now()) - timedelta(hours=SCREEN_CODE_HOURS)):
+        return False
+    return not restricted(session.course, session.language)
+
+
 def teaching_session_for_screen(*, code: str) -> TeachingSession | None:
-    """The open session whose projector code this is, while the code is valid (SCREEN_CODE_HOURS
-    after it was issued); None otherwise. The code is the only key: no sign-in."""
+    """The open session whose projector code this is, while the code works (projector_link_works);
+    None otherwise. The code is the only key: no sign-in."""
     code = normalise_code(code)
     if not code:
         return None
-    since = timezone.now() - timedelta(hours=SCREEN_CODE_HOURS)
-    return (
-        TeachingSession.objects.filter(screen_code=code, ended_at__isnull=True, screen_code_at__gte=since)
+    session = (
+        TeachingSession.objects.filter(screen_code=code, ended_at__isnull=True)
         .select_related("classroom__school", "course")
         .first()
     )
+    return session if session is not None and projector_link_works(session) else None
+
+
+def teaching_session_recorded(session: TeachingSession) -> bool:
+    """Whether the session ended with a record "taught in class" (not started again or left)."""
+    return ClassTaught.objects.filter(session=session).exists()
+
+
+def teaching_assignment(*, session: TeachingSession) -> CourseAssignment | None:
+    """The class's assignment of the session's module (in any of its languages), if still assigned."""
+    return CourseAssignment.objects.filter(
+        classroom_id=session.classroom_id, course__translation_key=session.course.translation_key
+    ).first()
 
 
 def teaching_module_assigned(*, session: TeachingSession) -> bool:

@@ -24,7 +24,6 @@ from . import audit, selectors, signin_limits
 from .models import (
     CLASS_CODE_LENGTH,
     JOIN_CODE_LENGTH,
-    SCREEN_CODE_HOURS,
     SCREEN_CODE_LENGTH,
     Classroom,
     ClassTaught,
@@ -123,6 +122,7 @@ def staff_remove(*, membership: Membership) -> None:
         if leaders.count() <= 1:
             raise SchoolError(_("A school needs at least one leader: make someone else a leader first."))
     Membership.objects.filter(user=membership.user, school=school).exclude(role=MembershipRole.PUPIL).delete()
+    teaching_end_for_staff(user=membership.user, school=school)
     # Pupils can no longer choose them to talk to (selectors.talk_adults_for): nor is the school page to say so.
     School.objects.filter(pk=school.pk, counsellor=membership.user).update(counsellor=None)
 
@@ -560,6 +560,14 @@ def _end_unrecorded(session: TeachingSession, now: datetime) -> None:
     )
 
 
+def teaching_end_for_staff(*, user: User, school: School) -> None:
+    """End, unrecorded, the open sessions a member of staff leaving the school started in its
+    classes: their projector links stop working at once."""
+    now = timezone.now()
+    for session in TeachingSession.objects.filter(classroom__school=school, started_by=user, ended_at__isnull=True):
+        _end_unrecorded(session, now)
+
+
 @transaction.atomic
 def teaching_start(
     *, assignment: CourseAssignment, by: User, language: str | None = None, again: bool = False
@@ -580,7 +588,7 @@ def teaching_start(
     if session is not None:
         fields = {"resumed_at": now}
         # The projector's code is kept (a screen already open stays open) until it expires.
-        if not session.screen_code or session.screen_code_at < now - timedelta(hours=SCREEN_CODE_HOURS):
+        if not session.screen_code or not selectors.projector_link_works(session, now=now):
             fields.update(screen_code=_screen_code(), screen_code_at=now)
         TeachingSession.objects.filter(pk=session.pk).update(**fields)
         for name, value in fields.items():
@@ -618,12 +626,15 @@ def _locked(session: TeachingSession) -> TeachingSession:
     return locked
 
 
-def _saved(session: TeachingSession, locked: TeachingSession, fields: list[str]) -> TeachingSession:
+def _saved(
+    session: TeachingSession, locked: TeachingSession, fields: list[str], *, screens: bool = True
+) -> TeachingSession:
+    """Save `fields` and the time of this activity; the version goes up (both screens reload) only
+    when `screens`, i.e. when what a screen shows has changed."""
     locked.moved_at = timezone.now()
     fields = [*fields, "moved_at"]
-    TeachingSession.objects.filter(pk=locked.pk).update(
-        version=F("version") + 1, **{name: getattr(locked, name) for name in fields}
-    )
+    bump = {"version": F("version") + 1} if screens else {}
+    TeachingSession.objects.filter(pk=locked.pk).update(**bump, **{name: getattr(locked, name) for name in fields})
     locked.refresh_from_db(fields=["version"])
     for name in [*fields, "version"]:
         setattr(session, name, getattr(locked, name))
@@ -634,8 +645,11 @@ def _saved(session: TeachingSession, locked: TeachingSession, fields: list[str])
 def teaching_move(*, session: TeachingSession, position: int, slides: int) -> TeachingSession:
     """Show slide `position` (kept within the module's `slides`) on every screen of the session."""
     locked = _locked(session)
-    locked.position = max(0, min(position, slides - 1))
-    return _saved(session, locked, ["position"])
+    position = max(0, min(position, slides - 1))
+    # "Next" on the last slide or "Previous" on the first changes nothing: no screen reloads.
+    moved = position != locked.position
+    locked.position = position
+    return _saved(session, locked, ["position"], screens=moved)
 
 
 @transaction.atomic
@@ -649,9 +663,21 @@ def teaching_counts(
     locked = _locked(session)
     field = "quiz_counts" if quiz else "votes"
     data = dict(getattr(locked, field))
-    data[key] = {option: max(0, min(int(counts.get(option) or 0), MAX_COUNT)) for option in options}
+    counted = {option: max(0, min(int(counts.get(option) or 0), MAX_COUNT)) for option in options}
+    # The projector shows the tallies only once the answer is revealed: before, it need not reload.
+    screens = key in locked.revealed and data.get(key) != counted
+    data[key] = counted
     setattr(locked, field, data)
-    return _saved(session, locked, [field])
+    return _saved(session, locked, [field], screens=screens)
+
+
+@transaction.atomic
+def teaching_screen_code_renew(*, session: TeachingSession) -> TeachingSession:
+    """A new projector link for an open session (the old one has expired or was shared too far):
+    the old code stops working at once."""
+    locked = _locked(session)
+    locked.screen_code, locked.screen_code_at = _screen_code(), timezone.now()
+    return _saved(session, locked, ["screen_code", "screen_code_at"], screens=False)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from wagtail.models import PageViewRestriction
 
 from courses.models import CoursePage, LessonPage
 from quizzes.bank import draw
@@ -250,9 +251,30 @@ def module_slides(course: CoursePage, *, draw_key: str, language: str | None = N
         return _module_slides(localised(course, language), draw_key=draw_key)
 
 
+def restricted(course: CoursePage, language: str | None = None) -> bool:
+    """Whether the module (in `language`, or the page itself) or one of its ancestors is behind a
+    Wagtail view restriction: such a module is not shown through the projector's link (no sign-in)."""
+    pages = {course.pk, localised(course, language).pk}
+    return any(page.get_view_restrictions().exists() for page in CoursePage.objects.filter(pk__in=pages))
+
+
+def _own_restrictions(course: CoursePage) -> set[int]:
+    children = course.get_children().live().values_list("pk", flat=True)
+    return set(PageViewRestriction.objects.filter(page_id__in=list(children)).values_list("page_id", flat=True))
+
+
+def left_out(course: CoursePage, *, language: str | None = None) -> list[str]:
+    """The titles of the module's lessons and quizzes behind their own view restriction: left out of
+    the slides (both screens, the projector's link included), so the presenter says so."""
+    module = localised(course, language)
+    hidden = _own_restrictions(module)
+    return [page.title for page in module.get_children().live().filter(pk__in=hidden).order_by("path")]
+
+
 def _module_slides(course: CoursePage, *, draw_key: str) -> list[Slide]:
     slides: list[Slide] = []
-    for child in course.get_children().live().specific().order_by("path"):
+    hidden = _own_restrictions(course)
+    for child in course.get_children().live().exclude(pk__in=hidden).specific().order_by("path"):
         if isinstance(child, LessonPage):
             slides += _lesson_slides(child)
         elif isinstance(child, QuizPage):

@@ -55,6 +55,11 @@ urlpatterns = [
     path("classes/<int:classroom_id>/teach/<int:session_id>/move/", teach.teach_move, name="teach_move"),
     path("classes/<int:classroom_id>/teach/<int:session_id>/counts/", teach.teach_counts, name="teach_counts"),
     path("classes/<int:classroom_id>/teach/<int:session_id>/end/", teach.teach_end, name="teach_end"),
+    path(
+        "classes/<int:classroom_id>/teach/<int:session_id>/projector-link/",
+        teach.teach_projector_link,
+        name="teach_projector_link",
+    ),
     # The projector's link: no sign-in, the session's code is the key (schools.views.teach).
     path("projector/<str:code>/", teach.projector_screen, name="projector_screen"),
     path("projector/<str:code>/state.json", teach.projector_state, name="projector_state"),

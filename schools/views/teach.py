@@ -25,8 +25,10 @@ from courses.cache import site_entries
 
 from .. import selectors, services
 from ..services import SchoolError
-from ..teaching import MAX_COUNT, Slide, localised, module_slides, shown
+from ..teaching import MAX_COUNT, Slide, left_out, localised, module_slides, restricted, shown
 from .staff import staff_required
+
+NOT_RECORDED = gettext_lazy("This lesson was started again or left unfinished; it was not recorded.")
 
 VIEWS = {"screen": "schools:teach_screen", "presenter": "schools:teach_presenter"}
 
@@ -139,8 +141,9 @@ def _context(request, session, slides: list[Slide]) -> dict:
 
 
 def _projector_link(request, session) -> str:
-    """The projector's link, in the session's language: it opens the screen without signing in."""
-    if not session.screen_code:
+    """The projector's link, in the session's language: it opens the screen without signing in;
+    "" while it does not work (expired, or the module is behind a view restriction)."""
+    if not selectors.projector_link_works(session):
         return ""
     with translation.override(session.language):
         return request.build_absolute_uri(reverse("schools:projector_screen", args=[session.screen_code]))
@@ -190,6 +193,10 @@ def teach_presenter(request, classroom_id: int, session_id: int):
     context["elapsed_minutes"] = int((timezone.now() - since).total_seconds() // 60)
     link = _projector_link(request, session)
     context["projector_link"] = link
+    # A module behind a view restriction is never shown through a link without sign-in.
+    context["projector_restricted"] = restricted(session.course, session.language)
+    context["left_out"] = left_out(session.course, language=session.language)
+    context["recorded"] = context["ended"] and selectors.teaching_session_recorded(session)
     context["projector_qr"] = segno.make(link, error="m").svg_data_uri(scale=4, border=2) if link else ""
     response = render(request, "schools/teach/presenter.html", context)
     response["Cache-Control"] = "private, no-store"
@@ -269,12 +276,25 @@ def teach_move(request, classroom_id: int, session_id: int):
     return _move(request, session) or _back(request, session)
 
 
+@staff_required
+@require_POST
+def teach_projector_link(request, classroom_id: int, session_id: int):
+    """ "New projector link": a new code for the session (the old link stops working)."""
+    session = _session(request, classroom_id, session_id)
+    try:
+        services.teaching_screen_code_renew(session=session)
+    except SchoolError as error:
+        messages.error(request, str(error))
+    return redirect("schools:teach_presenter", classroom_id=session.classroom_id, session_id=session.pk)
+
+
 # --- The projector's link: no sign-in -----------------------------------------------------------
 # The projector's computer opens the screen with the session's code, so that it never signs in and
 # never passes through the staff pages (which show pupils' "I want to talk" notices). The code
 # gives this session's slides, its state and its moves (a clicker), nothing else: no roster, no
-# counts, no end, no other session; it stops working when the session ends, starts again, or is
-# more than SCREEN_CODE_HOURS old.
+# counts, no end, no other session; it stops working when the session ends, starts again, or has
+# been left alone for SCREEN_CODE_HOURS (selectors.projector_link_works), and never works for a
+# module behind a view restriction.
 
 
 def _projector_session(code: str):
@@ -389,6 +409,14 @@ def teach_end(request, classroom_id: int, session_id: int):
     """ "Done: taught in class": tick the pupils present (all by default) and the day (today)."""
     session = _session(request, classroom_id, session_id)
     classroom = session.classroom
+    if session.ended_at is not None and not selectors.teaching_session_recorded(session):
+        # Started again or left unfinished: this session has nothing to record; the class's
+        # current one is reached from the start page.
+        messages.info(request, NOT_RECORDED)
+        assignment = selectors.teaching_assignment(session=session)
+        if assignment is None:
+            return redirect("schools:classroom_detail", classroom_id=classroom.pk)
+        return redirect("schools:teach_start", classroom_id=classroom.pk, assignment_id=assignment.pk)
     pupils = selectors.pupils_of(classroom)
     ordered = selectors.sorted_pupils(pupils)
     initial = {"pupils": [p.pk for p in ordered], "taught_on": timezone.localdate(), "others": 0}

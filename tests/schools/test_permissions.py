@@ -121,6 +121,7 @@ CASES = [
     ("teach_end", {}, "get", CLASS_STAFF),
     ("teach_move", {}, "post", CLASS_STAFF),
     ("teach_counts", {}, "post", CLASS_STAFF),
+    ("teach_projector_link", {}, "post", CLASS_STAFF),
     ("classroom_archive", {}, "post", CLASS_STAFF),
     ("unassign", {}, "post", CLASS_STAFF),
     ("pupil_report", {}, "get", CLASS_STAFF),

@@ -544,13 +544,83 @@ def test_the_projector_link_stops_when_the_session_ends(client, leader, session)
     assert client.post(move, {"action": "next"}).status_code == 404
 
 
-def test_the_projector_link_expires_after_12_hours(client, session):
+def test_the_projector_link_expires_12_hours_after_the_last_activity(client, leader, session, assignment):
     link = projector(session)
     assert client.get(link).status_code == 200
+    long_ago = timezone.now() - datetime.timedelta(hours=12, minutes=1)
+    # Issued long ago, but the lesson moved an hour ago: the link still works.
     TeachingSession.objects.filter(pk=session.pk).update(
-        screen_code_at=timezone.now() - datetime.timedelta(hours=12, minutes=1)
+        screen_code_at=long_ago, resumed_at=long_ago, moved_at=timezone.now() - datetime.timedelta(hours=1)
     )
+    assert client.get(link).status_code == 200
+    TeachingSession.objects.filter(pk=session.pk).update(moved_at=long_ago)
+    response = client.get(link)
+    assert response.status_code == 404
+    assert "press “New projector link”" in response.content.decode()
+    # The presenter no longer shows the dead link, but a button that makes a new one.
+    client.force_login(leader)
+    presenter = urls(session, assignment)["presenter"].replace("/vi/", "/en/")
+    page = client.get(presenter).content.decode()
+    assert session.screen_code not in page and 'data-testid="projector-link"' not in page
+    assert "New projector link" in page
+    response = client.post(reverse("schools:teach_projector_link", args=[session.classroom_id, session.pk]))
+    assert response.status_code == 302 and response["Location"].endswith(f"/teach/{session.pk}/")
+    session.refresh_from_db()
+    assert projector(session) != link
+    page = client.get(presenter).content.decode()
+    assert f"/vi/projector/{session.screen_code}/" in page and "New projector link" not in page
+    client.logout()
+    assert client.get(projector(session)).status_code == 200
     assert client.get(link).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_new_projector_link_as_every_role(client, people, session, role):
+    user = people[role]
+    if user:
+        client.force_login(user)
+    code = session.screen_code
+    response = client.post(reverse("schools:teach_projector_link", args=[session.classroom_id, session.pk]))
+    session.refresh_from_db()
+    if role in ("class_teacher", "leader"):
+        assert response.status_code == 302 and session.screen_code != code
+    else:
+        assert response.status_code in (302, 403, 404) and session.screen_code == code
+        if role != "visitor":
+            assert response.status_code in (403, 404)
+
+
+def test_a_restricted_module_has_no_projector_link(client, leader, session, assignment, course):
+    from wagtail.models import PageViewRestriction
+
+    link = projector(session)
+    PageViewRestriction.objects.create(page=course.get_parent(), restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(link).status_code == 404
+    assert client.get(projector(session, "projector_state")).status_code == 404
+    client.force_login(leader)
+    found = urls(session, assignment)
+    page = client.get(found["presenter"].replace("/vi/", "/en/")).content.decode()
+    assert 'data-testid="projector-link"' not in page and session.screen_code not in page
+    assert "no link that opens without signing in" in page and "New projector link" not in page
+    # The signed-in projector view still works for the class's staff.
+    assert client.get(found["screen"]).status_code == 200
+
+
+def test_a_restricted_lesson_is_left_out_of_the_slides(client, leader, session, assignment, lessons):
+    from wagtail.models import PageViewRestriction
+
+    hidden = lessons[0]
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    kinds = [slide.kind for slide in slides_of(session)]
+    assert kinds[:3] == ["lesson", "key_points", "vote"]  # the first lesson is gone
+    assert hidden.title not in [slide.title for slide in slides_of(session)]
+    client.force_login(leader)
+    page = client.get(urls(session, assignment)["presenter"].replace("/vi/", "/en/")).content.decode()
+    assert 'data-testid="left-out"' in page and hidden.title in page
+    assert "site restricts who may see it" in page
+    client.logout()
+    # The projector's link still works (the module itself is public) and shows the rest only.
+    assert client.get(projector(session)).status_code == 200
 
 
 def test_starting_again_gives_a_new_projector_link(client, leader, session, assignment):
@@ -571,6 +641,80 @@ def test_resuming_keeps_the_projector_link(client, leader, session, assignment):
 
 
 # --- Unfinished sessions: start again, stale, the clock -----------------------------------------
+
+
+def test_an_old_session_says_it_was_not_recorded_and_its_end_page_sends_back(client, leader, session, assignment):
+    client.force_login(leader)
+    old = {name: url.replace("/vi/", "/en/") for name, url in urls(session, assignment).items()}
+    client.post(old["start"], {"action": "again"})
+    page = client.get(old["presenter"]).content.decode()
+    assert "This lesson was started again or left unfinished; it was not recorded." in page
+    assert "recorded as taught in class" not in page
+    response = client.get(old["end"])
+    assert response.status_code == 302 and response["Location"] == old["start"]
+    page = client.get(old["start"]).content.decode()
+    assert "This lesson was started again or left unfinished; it was not recorded." in page
+    response = client.post(old["end"], {"pupils": [], "others": 20, "taught_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302 and not ClassTaught.objects.exists()
+
+
+def test_a_recorded_session_says_it_was_recorded(client, leader, session, assignment):
+    services.class_taught_record(session=session, taught_on=timezone.localdate(), present=[], others=20, by=leader)
+    client.force_login(leader)
+    page = client.get(urls(session, assignment)["presenter"].replace("/vi/", "/en/")).content.decode()
+    assert "This lesson has ended and is recorded as taught in class." in page
+    assert "not recorded" not in page
+    assert client.get(urls(session, assignment)["end"]).status_code == 200
+
+
+def test_next_on_the_last_slide_and_previous_on_the_first_reload_nothing(leader, session):
+    count = len(slides_of(session))
+    version = session.version
+    services.teaching_move(session=session, position=-1, slides=count)
+    session.refresh_from_db()
+    assert (session.position, session.version) == (0, version)
+    services.teaching_move(session=session, position=count - 1, slides=count)
+    session.refresh_from_db()
+    assert session.version == version + 1
+    services.teaching_move(session=session, position=count, slides=count)
+    session.refresh_from_db()
+    assert (session.position, session.version) == (count - 1, version + 1)
+
+
+def test_counts_reload_the_projector_only_once_revealed(leader, session):
+    vote = slides_of(session)[position_of(session, "vote")]
+    a, b = (option.id for option in vote.options)
+    version = session.version
+    services.teaching_counts(session=session, key=vote.key, quiz=False, options=[a, b], counts={a: 3, b: 4})
+    session.refresh_from_db()
+    assert session.version == version and session.votes == {vote.key: {a: 3, b: 4}}
+    services.teaching_reveal(session=session, key=vote.key)
+    session.refresh_from_db()
+    assert session.version == version + 1
+    services.teaching_counts(session=session, key=vote.key, quiz=False, options=[a, b], counts={a: 3, b: 5})
+    session.refresh_from_db()
+    assert session.version == version + 2  # the tallies on the projector changed
+    services.teaching_counts(session=session, key=vote.key, quiz=False, options=[a, b], counts={a: 3, b: 5})
+    session.refresh_from_db()
+    assert session.version == version + 2  # the same counts again: nothing to reload
+
+
+def test_a_teacher_removed_from_the_school_ends_their_sessions_unrecorded(client, school, classroom, course, leader):
+    from schools.models import Membership
+
+    teacher = AdultFactory()
+    joined = services.school_join_request(user=teacher, code=school.staff_join_code)
+    services.staff_decide(membership=joined, approve=True)
+    Membership.objects.create(user=teacher, school=school, classroom=classroom, role="teacher")
+    assignment = services.course_assign(classroom=classroom, course=course, due_on=None, by=leader)
+    theirs = services.teaching_start(assignment=assignment, by=teacher, language="vi")
+    link = projector(theirs)
+    assert client.get(link).status_code == 200
+    services.staff_remove(membership=Membership.objects.get(user=teacher, school=school, classroom=None))
+    theirs.refresh_from_db()
+    assert theirs.ended_at is not None and theirs.screen_code is None
+    assert not ClassTaught.objects.exists()
+    assert client.get(link).status_code == 404
 
 
 def test_start_again_from_the_beginning_ends_the_old_session_unrecorded(client, leader, session, assignment):
