@@ -43,7 +43,6 @@ ACTIONS = {
     "schools.talk_requested": _("A pupil asked to talk"),
     "schools.talk_status_changed": _("Talk request marked"),
     "schools.talk_requests_purged": _("Handled talk requests deleted after their time"),
-    "schools.talk_request_deleted": _("Talk request not yet handled, deleted with the pupil by a leader"),
     "schools.counsellor_set": _("School counsellor chosen"),
     "schools.parent_report_printed": _("Progress report for the family printed (PDF)"),
     "schools.parent_reports_printed": _("Progress reports for the class's families printed (PDF)"),

@@ -2,7 +2,6 @@
 course page and the class dashboard (no query: the course's own fields only)."""
 
 from django import template
-from django.utils.translation import gettext as _
 
 from .. import kit as classroom_kit
 
@@ -25,5 +24,4 @@ def kit_links(course, grade=None) -> dict | None:
         "worksheet": classroom_kit.kit_pdf_path(course, "worksheet"),
         "family": classroom_kit.kit_pdf_path(course, "family"),
         "family_page": classroom_kit.family_path(course),
-        "label": _("Classroom kit"),
     }

@@ -403,11 +403,7 @@ def pupil_detail(request, classroom_id: int, pupil_id: int):
             if request.POST.get("sure") != "yes":
                 messages.error(request, _("Tick the box to confirm that the pupil and their data are deleted."))
                 return here
-            try:
-                services.pupil_delete(pupil=pupil, by=request.user)
-            except SchoolError as error:
-                messages.error(request, str(error))
-                return here
+            services.pupil_delete(pupil=pupil, by=request.user)
             messages.success(request, _("The pupil and everything stored about them are deleted."))
             return redirect("schools:classroom_pupils", classroom_id=classroom.pk)
         if action not in ("consent",):
