@@ -10,10 +10,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import routing
 from elearning.views.health import healthz
 from elearning.views.help import help_page
+from elearning.views.service_worker import offline_page, service_worker
 from h5p.urls import learner_urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The service worker, at the root so that its scope is the whole site.
+    path("sw.js", service_worker, name="service_worker"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Staff sign in through allauth too, so its rate limits and two-factor step apply.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
@@ -26,6 +29,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("help/", help_page, name="help"),
+    path("offline/", offline_page, name="offline_page"),
     path("", include("schools.urls")),
     path("", include("certificates.urls")),
     path("", include(learner_urlpatterns)),
