@@ -110,3 +110,129 @@ def test_offline_the_worker_never_keeps_a_staff_page_or_a_dashboard(class_site, 
     expect(page.get_by_test_id("dashboard")).to_have_count(0)
     assert "Nguyễn Văn An" not in page.content()
     context.close()
+
+
+# Until "Save on this device" (save.js) fills them: the caches as it fills them, through the
+# page's own Cache API. Shared pages (and what they load) without cookies; the pupil's own pages
+# with them.
+SAVE = """async ({content, own, learner}) => {
+  const files = new Set();
+  const keep = async (cache, url, credentials) => {
+    const response = await fetch(url, {credentials});
+    if (!response.ok) throw new Error(url + ' ' + response.status);
+    const html = await response.clone().text();
+    await cache.put(url, response);
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    doc.querySelectorAll('script[src], img[src], iframe[src]').forEach((el) => files.add(new URL(el.getAttribute('src'), url).href));
+    doc.querySelectorAll('link[rel=stylesheet]').forEach((el) => files.add(new URL(el.getAttribute('href'), url).href));
+  };
+  const shared = await caches.open('so-content');
+  for (const url of content) await keep(shared, url, 'omit');
+  const mine = await caches.open('so-learner-' + learner);
+  for (const url of own) await keep(mine, url, 'same-origin');
+  for (const url of files) {
+    if (new URL(url).origin !== location.origin) continue;
+    const response = await fetch(url, {credentials: 'omit'});
+    if (response.ok) await shared.put(url, response);
+  }
+}"""
+
+
+def sign_in(page, url, classroom, pupil):
+    """The pupil signs in with the class code, their name and their PIN."""
+    page.goto(url + "/vi/class/")
+    page.locator("#id_code").fill(classroom.class_code)
+    page.locator("form.form button[type=submit]").click()
+    page.get_by_role("link", name=pupil.display_name).click()
+    page.locator("#id_pin").fill("".join(credentials.secret_of(pupil.pupil_credential)))
+    page.locator("form.form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/vi/my-modules/$"))
+
+
+def known_pupil(page):
+    """The device's pupil, once offline.js has their pass (None when there is none)."""
+    return page.evaluate("SafeOnlineDB.get('identity', 'current').then((i) => i ? i.learner : null)")
+
+
+def save_on_device(page, url, pupil):
+    """The pupil's phone keeps the module, their quiz and their modules page."""
+    controlled(page)
+    page.wait_for_function(f"SafeOnlineDB.get('identity', 'current').then((i) => i && i.learner === {pupil.pk})")
+    page.evaluate(
+        SAVE,
+        {
+            "content": [url + COURSE, *(url + lesson for lesson in LESSONS)],
+            "own": [url + QUIZ, url + "/vi/my-modules/"],
+            "learner": pupil.pk,
+        },
+    )
+
+
+def finish_offline(page, url, lesson):
+    page.goto(url + lesson)
+    finish = page.locator("form[data-offline-kind=finish]").get_by_role("button", name="Em đã học xong")
+    finish.click()
+    expect(page.get_by_role("status").filter(has_text=WAITING)).to_be_visible()
+    expect(finish).to_be_hidden()
+
+
+def quiz_offline(page, url):
+    page.goto(url + QUIZ)
+    answer(page, wrong_first=False)
+    answer_the_rest(page, next_button=True)
+    page.get_by_role("button", name="Gửi bài làm").click()
+    expect(page.get_by_role("status").filter(has_text=WAITING)).to_be_visible()
+
+
+def recorded(pupil, course_slug="bi-mat-va-em"):
+    """What the server holds for the pupil: quiz attempts, and lessons finished."""
+    from courses.models import LessonPage
+    from progress.models import StepRecord
+    from quizzes.models import QuizAttempt
+
+    lessons = LessonPage.objects.filter(slug__in=["thong-tin-rieng-tu", "hoi-nguoi-lon", "goi-111"])
+    finished = StepRecord.objects.filter(learner=pupil, page__in=lessons, completed_at__isnull=False).count()
+    return QuizAttempt.objects.filter(learner=pupil).count(), finished
+
+
+def dashboard_row(browser, site, pupil):
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, site.url, site.teacher)
+    page.goto(f"{site.url}/vi/classes/{site.classroom.pk}/")
+    return context, page.locator("[data-testid=dashboard] tbody tr", has_text=pupil.display_name)
+
+
+def test_offline_quiz_and_two_lessons_are_sent_once_when_the_pupil_comes_back(class_site, browser):
+    url, an = class_site.url, class_site.pupils[0]
+    context, page = device(browser)
+    sign_in(page, url, class_site.classroom, an)
+    save_on_device(page, url, an)
+
+    context.set_offline(True)
+    finish_offline(page, url, LESSONS[0])
+    finish_offline(page, url, LESSONS[1])
+    quiz_offline(page, url)
+    page.close()  # the tab is closed; the phone stays off the network for a while
+    assert recorded(an) == (0, 0)
+
+    context.set_offline(False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url + "/vi/my-modules/")
+    status = page.get_by_role("status")
+    expect(status.locator(".offline-status__sent")).to_have_count(3)
+    expect(status).not_to_contain_text(WAITING)
+    expect(status.get_by_role("link", name="Xem kết quả")).to_be_visible()
+    assert recorded(an) == (1, 2)
+
+    # The teacher's dashboard: two lessons and the quiz of four steps.
+    teacher, row = dashboard_row(browser, class_site, an)
+    expect(row.locator("td.cell--in_progress")).to_contain_text("75%")
+    # Sent again (a tab left open, Background Sync, a retry): nothing more is recorded.
+    page.reload()
+    expect(page.locator("h1")).to_be_visible()
+    assert recorded(an) == (1, 2)
+    teacher.close()
+    context.close()

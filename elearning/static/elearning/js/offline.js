@@ -158,12 +158,15 @@
     if (item.state === 'refused' || item.status === 'not-stored') {
       return text(item.message || config.labelRefused);
     }
-    var p = text(config.labelSent + ' ');
-    p.className = 'offline-status__sent';
-    if (item.link) {
+    var p = document.createElement('p');
+    p.appendChild(text(config.labelSent, 'strong')).className = 'offline-status__sent';
+    if (item.message) p.appendChild(document.createTextNode(' ' + item.message));
+    // A quiz's result is worth opening; a lesson's link is only its module.
+    if (item.link && item.kind === 'quiz') {
       var a = document.createElement('a');
       a.href = item.link;
       a.textContent = config.labelSee;
+      p.appendChild(document.createTextNode(' '));
       p.appendChild(a);
     }
     return p;
@@ -182,7 +185,14 @@
       }
       var known = shown.map(function (item) { return item.key; });
       shown = shown.concat(answered.filter(function (item) { return known.indexOf(item.key) < 0; }));
-      shown.forEach(function (item) { lines.push(line(item)); });
+      // An H5P activity sends several statements: one line for each thing said.
+      var said = [];
+      shown.forEach(function (item) {
+        var words = item.state + item.status + item.message + item.link;
+        if (said.indexOf(words) >= 0) return;
+        said.push(words);
+        lines.push(line(item));
+      });
       say(lines);
       // Shown once: an answered item is then deleted from the device.
       return Promise.all(answered.map(function (item) { return DB.remove('queue', item.key); }));
@@ -213,7 +223,7 @@
     key = key || uuid();
     var payload = { kind: kind, key: key, at: new Date().toISOString() };
     Object.keys(fields).forEach(function (name) { payload[name] = fields[name]; });
-    if (kind !== 'quiz') payload.pass = identity.pass;
+    payload.pass = identity.pass; // a quiz's own token signs it too; the server checks both name one pupil
     var item = {
       key: key, learner: identity.learner, kind: kind, body: payload, url: config.sendUrl,
       created: Date.now(), state: 'waiting', message: ''
