@@ -72,6 +72,15 @@ def controlled(page):
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 
 
+def until(page, promise: str):
+    """Waits until the promise that the JavaScript expression `promise` makes resolves truthy
+    (wait_for_function does not wait for a promise: each poll starts one, and reads the last)."""
+    page.evaluate("window.__until = undefined")
+    page.wait_for_function(
+        f"() => {{ Promise.resolve({promise}).then((v) => {{ window.__until = !!v; }}); return window.__until === true; }}"
+    )
+
+
 def caches_of(page) -> dict[str, list[str]]:
     return page.evaluate(CACHE_CONTENTS)
 
@@ -157,7 +166,7 @@ def known_pupil(page):
 def save_on_device(page, url, pupil):
     """The pupil's phone keeps the module, their quiz and their modules page."""
     controlled(page)
-    page.wait_for_function(f"SafeOnlineDB.get('identity', 'current').then((i) => i && i.learner === {pupil.pk})")
+    until(page, f"SafeOnlineDB.get('identity', 'current').then((i) => i && i.learner === {pupil.pk})")
     page.evaluate(
         SAVE,
         {
@@ -235,4 +244,134 @@ def test_offline_quiz_and_two_lessons_are_sent_once_when_the_pupil_comes_back(cl
     expect(page.locator("h1")).to_be_visible()
     assert recorded(an) == (1, 2)
     teacher.close()
+    context.close()
+
+
+def test_offline_the_connection_drops_while_sending_and_nothing_is_lost_or_doubled(class_site, browser):
+    url, an = class_site.url, class_site.pupils[0]
+    context, page = device(browser)
+    sign_in(page, url, class_site.classroom, an)
+    save_on_device(page, url, an)
+    context.set_offline(True)
+    finish_offline(page, url, LESSONS[0])
+    finish_offline(page, url, LESSONS[1])
+    quiz_offline(page, url)
+    page.close()
+
+    # Back online, the connection drops while the second item is on its way: it reaches the server
+    # (which records it) but the phone never hears the answer, and the connection stays down
+    # for a while (every try meanwhile fails: the page's and Background Sync's).
+    sent, connection = [], {"up": True}
+
+    def drop_after_the_second_arrives(route):
+        sent.append(route.request.post_data_json["key"])
+        if not connection["up"]:
+            route.abort("internetdisconnected")
+            return
+        response = route.fetch()
+        if len(sent) == 2:
+            connection["up"] = False
+            route.abort("internetdisconnected")
+        else:
+            route.fulfill(response=response)
+
+    context.route("**/vi/offline/send/", drop_after_the_second_arrives)
+    context.set_offline(False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    with context.expect_event("requestfailed", lambda request: request.url.endswith("/offline/send/")):
+        page.goto(url + "/vi/my-modules/")
+    status = page.get_by_role("status")
+    expect(status.locator(".offline-status__sent")).to_have_count(1)
+    expect(status).to_contain_text(WAITING)  # the second lesson and the quiz are still on the phone
+    assert recorded(an) == (0, 2)
+    second = sent[1]
+
+    # Later, with the connection back: the second is sent again (a replay), then the quiz.
+    connection["up"] = True
+    page.reload()
+    expect(status.locator(".offline-status__sent")).to_have_count(2)
+    expect(status).not_to_contain_text(WAITING)
+    assert sent.count(second) >= 2
+    assert recorded(an) == (1, 2)
+    teacher, row = dashboard_row(browser, class_site, an)
+    expect(row.locator("td.cell--in_progress")).to_contain_text("75%")
+    teacher.close()
+    context.close()
+
+
+def own_caches(page) -> list[str]:
+    return [name for name in caches_of(page) if name.startswith("so-learner-")]
+
+
+def test_offline_two_pupils_on_one_phone_never_see_or_send_each_others_work(class_site, browser):
+    url, (an, binh) = class_site.url, class_site.pupils
+    context, page = device(browser)
+    # The school's sending is held back until the end, so that An's work waits on the phone
+    # while Bình uses it.
+    gate = {"open": False}
+
+    def school_network(route):
+        if gate["open"]:
+            route.continue_()
+        else:
+            route.abort("internetdisconnected")
+
+    context.route("**/offline/send/", school_network)
+
+    # An saves the module, then does a lesson and the quiz offline, and signs out, still offline.
+    sign_in(page, url, class_site.classroom, an)
+    save_on_device(page, url, an)
+    context.set_offline(True)
+    finish_offline(page, url, LESSONS[0])
+    quiz_offline(page, url)
+    page.goto(url + "/vi/my-modules/")
+    expect(page.locator(".site-nav")).to_contain_text(an.display_name)
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã đăng xuất trên máy này")
+    assert own_caches(page) == [] and known_pupil(page) is None
+    # An's quiz form is gone from the phone: offline, the quiz's address shows the offline page.
+    page.goto(url + QUIZ)
+    expect(page.locator("h1")).to_have_text("Máy đang không có mạng")
+    expect(page.locator("form[data-quiz]")).to_have_count(0)
+
+    # Online again, the first page finishes An's sign-out on the server.
+    context.set_offline(False)
+    page.goto(url + "/vi/")
+    expect(page.get_by_role("link", name="Em là học sinh")).to_be_visible()
+    expect(page.locator("body[data-pupil]")).to_have_count(0)
+
+    # Bình signs in on the same phone: nothing of An's shows, and Bình's own pages are Bình's.
+    sign_in(page, url, class_site.classroom, binh)
+    save_on_device(page, url, binh)
+    status = page.locator("[data-offline-status]")  # hidden while it has nothing to say
+    expect(status).to_be_empty()
+    assert own_caches(page) == [f"so-learner-{binh.pk}"]
+    context.set_offline(True)
+    page.goto(url + "/vi/my-modules/")
+    expect(page.locator(".site-nav")).to_contain_text(binh.display_name)
+    expect(page.locator(".site-nav")).not_to_contain_text(an.display_name)
+    page.goto(url + LESSONS[0])
+    expect(page.get_by_role("button", name="Em đã học xong")).to_be_visible()  # not finished: that was An
+    expect(status).to_be_empty()
+
+    # The school's network lets sending through: An's work is sent in the background, for An
+    # only, and Bình's page says nothing of it.
+    gate["open"] = True
+    context.set_offline(False)
+    page.goto(url + "/vi/my-modules/")
+    expect(page.locator("body[data-pupil]")).to_have_attribute("data-pupil", str(binh.pk))
+    until(page, "SafeOnlineDB.all('queue').then((items) => items.every((item) => item.state !== 'waiting'))")
+    assert recorded(an) == (1, 1) and recorded(binh) == (0, 0)
+    expect(status).to_be_empty()
+
+    # Bình's four hours end: the phone forgets Bình, whose quiz no longer opens offline.
+    page.evaluate(
+        "SafeOnlineDB.get('identity', 'current').then((i) => SafeOnlineDB.put('identity', {...i, expires: Date.now() - 1}))"
+    )
+    context.set_offline(True)
+    page.goto(url + QUIZ)
+    expect(page.locator("h1")).to_have_text("Máy đang không có mạng")
+    until(page, "SafeOnlineDB.get('identity', 'current').then((i) => !i)")
+    assert own_caches(page) == []
     context.close()
