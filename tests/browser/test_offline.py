@@ -181,7 +181,7 @@ def finish_offline(page, url, lesson):
     page.goto(url + lesson)
     finish = page.locator("form[data-offline-kind=finish]").get_by_role("button", name="Em đã học xong")
     finish.click()
-    expect(page.get_by_role("status").filter(has_text=WAITING)).to_be_visible()
+    expect(page.get_by_test_id("offline-indicator").filter(has_text=WAITING)).to_be_visible()
     expect(finish).to_be_hidden()
 
 
@@ -190,7 +190,7 @@ def quiz_offline(page, url):
     answer(page, wrong_first=False)
     answer_the_rest(page, next_button=True)
     page.get_by_role("button", name="Gửi bài làm").click()
-    expect(page.get_by_role("status").filter(has_text=WAITING)).to_be_visible()
+    expect(page.get_by_test_id("offline-indicator").filter(has_text=WAITING)).to_be_visible()
 
 
 def recorded(pupil, course_slug="bi-mat-va-em"):
@@ -219,8 +219,22 @@ def test_offline_quiz_and_two_lessons_are_sent_once_when_the_pupil_comes_back(cl
     sign_in(page, url, class_site.classroom, an)
     save_on_device(page, url, an)
 
+    # The first lesson is finished online, but the connection fails while "I've finished" is on
+    # its way: the phone shows its saved copy of the lesson and keeps the finish.
+    def connection_lost(route):
+        if route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    for address in (f"**{LESSONS[0]}", "**/offline/send/"):
+        context.route(address, connection_lost)
+    page.goto(url + LESSONS[0])
+    page.get_by_role("button", name="Em đã học xong").click()
+    expect(page.get_by_test_id("offline-indicator")).to_contain_text(WAITING)
+    context.unroute_all()
+
     context.set_offline(True)
-    finish_offline(page, url, LESSONS[0])
     finish_offline(page, url, LESSONS[1])
     quiz_offline(page, url)
     page.close()  # the tab is closed; the phone stays off the network for a while
@@ -230,7 +244,7 @@ def test_offline_quiz_and_two_lessons_are_sent_once_when_the_pupil_comes_back(cl
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(url + "/vi/my-modules/")
-    status = page.get_by_role("status")
+    status = page.get_by_test_id("offline-indicator")
     expect(status.locator(".offline-status__sent")).to_have_count(3)
     expect(status).not_to_contain_text(WAITING)
     expect(status.get_by_role("link", name="Xem kết quả")).to_be_visible()
@@ -281,7 +295,7 @@ def test_offline_the_connection_drops_while_sending_and_nothing_is_lost_or_doubl
     page.set_default_timeout(15_000)
     with context.expect_event("requestfailed", lambda request: request.url.endswith("/offline/send/")):
         page.goto(url + "/vi/my-modules/")
-    status = page.get_by_role("status")
+    status = page.get_by_test_id("offline-indicator")
     expect(status.locator(".offline-status__sent")).to_have_count(1)
     expect(status).to_contain_text(WAITING)  # the second lesson and the quiz are still on the phone
     assert recorded(an) == (0, 2)
@@ -328,7 +342,7 @@ def test_offline_two_pupils_on_one_phone_never_see_or_send_each_others_work(clas
     page.goto(url + "/vi/my-modules/")
     expect(page.locator(".site-nav")).to_contain_text(an.display_name)
     page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.get_by_role("status")).to_contain_text("Đã đăng xuất trên máy này")
+    expect(page.get_by_test_id("offline-indicator")).to_contain_text("Đã đăng xuất trên máy này")
     assert own_caches(page) == [] and known_pupil(page) is None
     # An's quiz form is gone from the phone: offline, the quiz's address shows the offline page.
     page.goto(url + QUIZ)
@@ -344,7 +358,7 @@ def test_offline_two_pupils_on_one_phone_never_see_or_send_each_others_work(clas
     # Bình signs in on the same phone: nothing of An's shows, and Bình's own pages are Bình's.
     sign_in(page, url, class_site.classroom, binh)
     save_on_device(page, url, binh)
-    status = page.locator("[data-offline-status]")  # hidden while it has nothing to say
+    status = page.get_by_test_id("offline-indicator")  # hidden while it has nothing to say
     expect(status).to_be_empty()
     assert own_caches(page) == [f"so-learner-{binh.pk}"]
     context.set_offline(True)

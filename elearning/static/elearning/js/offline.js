@@ -9,8 +9,9 @@
  * - Offline, "I've finished" and the quiz (`data-offline-kind` forms) and the H5P player's
  *   statements (postMessage from the player's frame, h5p/js/player.js) are queued for the pupil
  *   in IndexedDB instead, and sent when the connection returns (offline-send.js): on page load,
- *   on `online`, and by the worker's Background Sync.
- * - The indicator (`[data-offline-status]`, role=status) shows only this pupil's items: "Saved on
+ *   on `online`, and by the worker's Background Sync. Online, such a form is posted as usual;
+ *   if the post fails on the way, the worker shows the page's saved copy, which queues it.
+ * - The indicator (`[data-offline-indicator]`, role=status) shows only this pupil's items: "Saved on
  *   this device, will send when online", then "Sent" (with the result's link), or the server's
  *   reason for refusing one. Another pupil's items are never shown; they are sent in the
  *   background, each for its own pupil (it carries the server's signature).
@@ -21,7 +22,7 @@
   'use strict';
   var DB = window.SafeOnlineDB;
   var Send = window.SafeOnlineSend;
-  var status = document.querySelector('[data-offline-status]');
+  var status = document.querySelector('[data-offline-indicator]');
   if (!status || !DB || !Send || !window.indexedDB) return;
 
   var body = document.body;
@@ -31,7 +32,7 @@
   var config = status.dataset;
   var PASS_REFRESH_MS = 30 * 60 * 1000;
   var SIGNOUT_WAIT_MS = 3000;
-  var PROBE_WAIT_MS = 5000;
+  var PENDING = 'so-pending-form';
   var identity = null;
   var shown = []; // this pupil's answered items, shown on this page, already deleted from the store
 
@@ -219,9 +220,9 @@
     return identity !== null && (copy || pupil === identity.learner);
   }
 
-  function queue(kind, fields, key) {
+  function queue(kind, fields, key, at) {
     key = key || uuid();
-    var payload = { kind: kind, key: key, at: new Date().toISOString() };
+    var payload = { kind: kind, key: key, at: at || new Date().toISOString() };
     Object.keys(fields).forEach(function (name) { payload[name] = fields[name]; });
     payload.pass = identity.pass; // a quiz's own token signs it too; the server checks both name one pupil
     var item = {
@@ -238,14 +239,7 @@
 
   function queueForm(form) {
     var kind = form.getAttribute('data-offline-kind');
-    var fields = { page: Number(form.getAttribute('data-page')) };
-    if (kind === 'quiz') {
-      fields.fields = [];
-      new FormData(form).forEach(function (value, name) {
-        if (name !== 'csrfmiddlewaretoken' && typeof value === 'string') fields.fields.push([name, value]);
-      });
-    }
-    return queue(kind, fields).then(function () {
+    return queue(kind, formFields(form)).then(function () {
       // Done here: the form is not sent twice, and the pupil sees where it went.
       form.hidden = true;
       var note = text('✓ ' + config.labelWaiting);
@@ -255,15 +249,15 @@
     });
   }
 
-  /* Online as far as the browser knows: is the site there? */
-  function siteAnswers() {
-    if (!config.probeUrl) return Promise.resolve(true);
-    var controller = window.AbortController ? new AbortController() : null;
-    var timer = setTimeout(function () { if (controller) controller.abort(); }, PROBE_WAIT_MS);
-    return fetch(config.probeUrl, {
-      method: 'HEAD', credentials: 'omit', cache: 'no-store', signal: controller ? controller.signal : undefined
-    }).then(function (response) { return response.ok; }, function () { return false; })
-      .then(function (answers) { clearTimeout(timer); return answers; });
+  function formFields(form) {
+    var fields = { page: Number(form.getAttribute('data-page')) };
+    if (form.getAttribute('data-offline-kind') === 'quiz') {
+      fields.fields = [];
+      new FormData(form).forEach(function (value, name) {
+        if (name !== 'csrfmiddlewaretoken' && typeof value === 'string') fields.fields.push([name, value]);
+      });
+    }
+    return fields;
   }
 
   function onSubmit(event) {
@@ -272,20 +266,31 @@
       signOut(event, form);
       return;
     }
-    if (!form.hasAttribute('data-offline-kind') || form.__native || !mayQueue()) return;
-    event.preventDefault();
+    if (!form.hasAttribute('data-offline-kind') || !mayQueue()) return;
     if (copy || !navigator.onLine) {
+      event.preventDefault();
       queueForm(form).catch(quietly);
       return;
     }
-    siteAnswers().then(function (answers) {
-      if (answers) {
-        form.__native = true;
-        form.submit();
-      } else {
-        queueForm(form).catch(quietly);
-      }
-    });
+    // Online: the form goes to the server as without this script. Should the connection fail on
+    // the way, the worker answers with this page's saved copy, which queues what is noted here.
+    try {
+      sessionStorage.setItem(PENDING, JSON.stringify({
+        learner: identity.learner, kind: form.getAttribute('data-offline-kind'), fields: formFields(form),
+        at: new Date().toISOString()
+      }));
+    } catch (e) { /* no session storage: a failed post is then lost, as without this script */ }
+  }
+
+  /* A form sent online whose post failed on the way (this page is the worker's copy): queued. */
+  function pendingForm() {
+    var pending = null;
+    try {
+      pending = JSON.parse(sessionStorage.getItem(PENDING) || 'null');
+      sessionStorage.removeItem(PENDING);
+    } catch (e) { return Promise.resolve(); }
+    if (!pending || !copy || !identity || pending.learner !== identity.learner) return Promise.resolve();
+    return queue(pending.kind, pending.fields, null, pending.at);
   }
 
   /* The H5P player in a frame of this lesson hands over a statement it could not post. */
@@ -352,7 +357,7 @@
     return identify().then(function (current) {
       identity = current;
       reveal();
-      return tidy();
+      return Promise.all([tidy(), pendingForm()]);
     }).then(render).then(function () {
       if (navigator.onLine) return send();
     });

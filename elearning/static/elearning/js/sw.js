@@ -2,7 +2,7 @@
  * (the scripts' and offline pages' addresses, the languages, the private sections, VERSION).
  *
  * What it does, and nothing more:
- * - navigations: the network first; with no connection, the page from the current pupil's own
+ * - navigations: the network first (a form posted to a lesson or quiz too); with no connection, the page from the current pupil's own
  *   cache (their quiz forms, their modules), then from the shared cache (lessons as a visitor
  *   sees them), then the offline page. A page from a cache comes marked `data-offline-copy` on
  *   its <body>, so that offline.js knows it is not a live page.
@@ -148,10 +148,16 @@ function file(request) {
 
 self.addEventListener('fetch', function (event) {
   var request = event.request;
-  if (request.method !== 'GET') return;
   var url = new URL(request.url);
   // Another origin's requests (videos, a CDN) go their own way, under their page's policy.
   if (url.origin !== self.location.origin) return;
+  if (request.method === 'POST' && request.mode === 'navigate' && isPage(url)) {
+    // "I've finished" or a quiz sent online: should the connection fail on the way, the page's
+    // saved copy, where offline.js queues what was sent.
+    event.respondWith(fetch(request).catch(function () { return savedPage(url); }));
+    return;
+  }
+  if (request.method !== 'GET') return;
   if (request.mode === 'navigate') {
     event.respondWith(navigate(request));
   } else if (isFile(url)) {
