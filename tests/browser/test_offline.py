@@ -232,9 +232,8 @@ def test_offline_quiz_and_two_lessons_are_sent_once_when_the_pupil_comes_back(cl
     page.goto(url + LESSONS[0])
     page.get_by_role("button", name="Em đã học xong").click()
     expect(page.get_by_test_id("offline-indicator")).to_contain_text(WAITING)
+    context.set_offline(True)  # and the connection stays down
     context.unroute_all()
-
-    context.set_offline(True)
     finish_offline(page, url, LESSONS[1])
     quiz_offline(page, url)
     page.close()  # the tab is closed; the phone stays off the network for a while
