@@ -77,7 +77,8 @@ def until(page, promise: str):
     (wait_for_function does not wait for a promise: each poll starts one, and reads the last)."""
     page.evaluate("window.__until = undefined")
     page.wait_for_function(
-        f"() => {{ Promise.resolve({promise}).then((v) => {{ window.__until = !!v; }}); return window.__until === true; }}"
+        f"() => {{ Promise.resolve({promise}).then((v) => {{ window.__until = !!v; }});"
+        " return window.__until === true; }"
     )
 
 
@@ -132,8 +133,9 @@ SAVE = """async ({content, own, learner}) => {
     const html = await response.clone().text();
     await cache.put(url, response);
     const doc = new DOMParser().parseFromString(html, 'text/html');
-    doc.querySelectorAll('script[src], img[src], iframe[src]').forEach((el) => files.add(new URL(el.getAttribute('src'), url).href));
-    doc.querySelectorAll('link[rel=stylesheet]').forEach((el) => files.add(new URL(el.getAttribute('href'), url).href));
+    const add = (el, name) => files.add(new URL(el.getAttribute(name), url).href);
+    doc.querySelectorAll('script[src], img[src], iframe[src]').forEach((el) => add(el, 'src'));
+    doc.querySelectorAll('link[rel=stylesheet]').forEach((el) => add(el, 'href'));
   };
   const shared = await caches.open('so-content');
   for (const url of content) await keep(shared, url, 'omit');
@@ -380,7 +382,8 @@ def test_offline_two_pupils_on_one_phone_never_see_or_send_each_others_work(clas
 
     # Bình's four hours end: the phone forgets Bình, whose quiz no longer opens offline.
     page.evaluate(
-        "SafeOnlineDB.get('identity', 'current').then((i) => SafeOnlineDB.put('identity', {...i, expires: Date.now() - 1}))"
+        "SafeOnlineDB.get('identity', 'current')"
+        ".then((i) => SafeOnlineDB.put('identity', {...i, expires: Date.now() - 1}))"
     )
     context.set_offline(True)
     page.goto(url + QUIZ)

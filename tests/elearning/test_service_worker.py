@@ -56,7 +56,11 @@ def test_the_version_changes_when_a_source_of_the_worker_changes(client, monkeyp
     assert _config(client.get("/sw.js"))["version"] == before  # the same sources, the same worker
     real = sw._read
     for changed in (sw.SOURCE, "elearning/js/offline.js"):
-        monkeypatch.setattr(sw, "_read", lambda name, changed=changed: real(name) + ("\n// edited" if name == changed else ""))
+
+        def edited(name, changed=changed):
+            return real(name) + ("\n// edited" if name == changed else "")
+
+        monkeypatch.setattr(sw, "_read", edited)
         sw._drawn.cache_clear()
         assert _config(client.get("/sw.js"))["version"] != before, changed
     monkeypatch.setattr(sw, "_read", real)
@@ -83,9 +87,7 @@ def test_every_staff_and_account_address_is_a_private_section():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("language", "heading"), [("vi", "Máy đang không có mạng"), ("en", "You are offline")]
-)
+@pytest.mark.parametrize(("language", "heading"), [("vi", "Máy đang không có mạng"), ("en", "You are offline")])
 def test_the_offline_page_says_saved_lessons_still_open_in_both_languages(client, home_page, language, heading):
     response = client.get(f"/{language}/offline/")
     assert response.status_code == 200
