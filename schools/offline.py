@@ -18,10 +18,11 @@ player's configuration). So the list holds the rendition addresses and static fi
 templates actually use, whatever they become, rather than a second description of them.
 
 How the bytes are counted: what the server sends for a browser that accepts gzip and brotli,
-as a phone's browser does: a page's HTML as rendered (compressed when the site compresses it), a
-static file as whitenoise serves it (its precompressed .br or .gz in production, where
-`CompressedManifestStaticFilesStorage` writes them; as it is in development), an H5P file as the
-H5P view sends it (text gzipped), a picture at its stored size. Headers are not counted. A
+as a phone's browser does: a page's HTML gzip-compressed as the site sends it
+(`elearning.middleware.CompressPagesMiddleware`); a static file as whitenoise serves it (its
+precompressed .br or .gz in production, where `CompressedManifestStaticFilesStorage` writes them;
+as it is in development and tests, so the tests' figures err on the large side); an H5P file as
+the H5P view sends it (text gzipped); a picture at its stored size. Headers are not counted. A
 module's list is built once per content version (`courses.cache`): any publication changes it.
 """
 
