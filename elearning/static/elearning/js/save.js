@@ -256,10 +256,13 @@
     if (!url) return null;
     var saved = {};
     all.forEach(function (list) { list.content.forEach(function (address) { saved[address] = true; }); });
+    var before = all.filter(function (list) { return list.url === url && list.pupil === pupil; })[0];
     return fetchList(url).then(function (list) {
       var modules = list.modules.map(function (module) { return new URL(module.url, location.href).href; });
       if (!modules.length || !modules.every(function (address) { return saved[address]; })) return null;
-      return store(itemsOf(list, pupil), pupil, fresh, function () {}).then(function () {
+      // Pages again only when the content changed since this pupil's list was last kept.
+      var keep = before && before.version === list.version ? function () { return true; } : fresh;
+      return store(itemsOf(list, pupil), pupil, keep, function () {}).then(function () {
         return record(url, list, pupil);
       });
     }).catch(function () {});
