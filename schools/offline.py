@@ -76,8 +76,12 @@ class ModuleDownload:
     quizzes: tuple[Item, ...]
 
     @property
+    def content_bytes(self) -> int:
+        return sum(item.bytes for item in self.content)
+
+    @property
     def bytes(self) -> int:
-        return sum(item.bytes for item in self.content + self.quizzes)
+        return self.content_bytes + sum(item.bytes for item in self.quizzes)
 
 
 # --- Fetching as a visitor, inside this process -------------------------------------------------
@@ -380,7 +384,9 @@ def save_list(*, classroom, request, learner=None) -> dict:
     if classroom.active:
         for course in _assigned_courses(classroom, pupils_see=learner is not None):
             download = module_download(course, request=request)
-            modules.append({"title": download.title, "url": download.url, "bytes": download.bytes})
+            # A teacher's device keeps no quiz page (each is one pupil's own form).
+            size = download.bytes if learner is not None else download.content_bytes
+            modules.append({"title": download.title, "url": download.url, "bytes": size})
             for item in download.content:
                 content.setdefault(item.url, item)
             if learner is not None:
