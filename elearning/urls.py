@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import routing
 from elearning.views.health import healthz
 from elearning.views.help import help_page
+from elearning.views.manifest import manifest
 from h5p.urls import learner_urlpatterns
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("help/", help_page, name="help"),
+    path("manifest.webmanifest", manifest, name="manifest"),
     path("", include("schools.urls")),
     path("", include("certificates.urls")),
     path("", include(learner_urlpatterns)),

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "elearning.csp.PolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, which answers static files (precompressed) before this is reached.
+    "elearning.middleware.CompressPagesMiddleware",
     "h5p.middleware.H5PContentOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
