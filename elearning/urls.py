@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import routing
 from elearning.views.health import healthz
 from elearning.views.help import help_page
+from elearning.views.offline import offline_pass, offline_send
 from h5p.urls import learner_urlpatterns
 
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("help/", help_page, name="help"),
+    path("offline/pass/", offline_pass, name="offline_pass"),
+    path("offline/send/", offline_send, name="offline_send"),
     path("", include("schools.urls")),
     path("", include("certificates.urls")),
     path("", include(learner_urlpatterns)),
