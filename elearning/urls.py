@@ -11,6 +11,7 @@ from courses import routing
 from elearning.views.health import healthz
 from elearning.views.help import help_page
 from elearning.views.manifest import manifest
+from elearning.views.offline import offline_pass, offline_send
 from h5p.urls import learner_urlpatterns
 
 urlpatterns = [
@@ -28,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("help/", help_page, name="help"),
     path("manifest.webmanifest", manifest, name="manifest"),
+    path("offline/pass/", offline_pass, name="offline_pass"),
+    path("offline/send/", offline_send, name="offline_send"),
     path("", include("schools.urls")),
     path("", include("certificates.urls")),
     path("", include(learner_urlpatterns)),
