@@ -10,6 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import routing
 from elearning.views.health import healthz
 from elearning.views.help import help_page
+from elearning.views.manifest import manifest
+from elearning.views.offline import offline_pass, offline_send
 from elearning.views.service_worker import offline_page, service_worker
 from h5p.urls import learner_urlpatterns
 
@@ -29,6 +31,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("help/", help_page, name="help"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("offline/pass/", offline_pass, name="offline_pass"),
+    path("offline/send/", offline_send, name="offline_send"),
     path("offline/", offline_page, name="offline_page"),
     path("", include("schools.urls")),
     path("", include("certificates.urls")),

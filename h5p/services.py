@@ -178,20 +178,25 @@ def statement_read(data) -> Statement:
     )
 
 
-def statement_record(*, learner, activity: H5PActivity, page, statement: Statement) -> tuple[H5PResult | None, bool]:
+def statement_record(
+    *, learner, activity: H5PActivity, page, statement: Statement, answered_at: datetime | None = None
+) -> tuple[H5PResult | None, bool]:
     """Keep a statement once per id for this learner, and, for a statement about the whole
     activity that answers or completes it, update the learner's `H5PResult`: one more attempt,
     the best score so far, completed. Returns the result (None if the statement does not count)
     and whether the statement was new; a replay changes nothing. The score is the browser's:
     the result says so (`client_reported`), and certificates never rest on it alone. With a
     Learning Record Store set up, a new statement is queued for it, and a forwarding run is
-    queued once the statement is committed (`h5p.lrs`)."""
+    queued once the statement is committed (`h5p.lrs`). `answered_at`: when the learner made it,
+    if not now (a statement made offline and sent later): it becomes the statement's timestamp
+    and the time the activity was completed."""
     bounded = statement.counts and statement.score_max is not None and activity.max_score is not None
     if bounded and statement.score_max != activity.max_score:
         raise StatementRefused(f"this activity's maximum score is {activity.max_score}")
     if not learner.is_authenticated or not learner.may_store_learning_data:
         raise progress_services.ProgressNotRecorded("H5P results are not stored for this learner")
     now = timezone.now()
+    stored = statement.stored if answered_at is None else {**statement.stored, "timestamp": answered_at.isoformat()}
     with transaction.atomic():
         progress_services.lock_learner_for_write(learner)
         try:
@@ -205,7 +210,7 @@ def statement_record(*, learner, activity: H5PActivity, page, statement: Stateme
                     top_level=statement.top_level,
                     score_raw=statement.score_raw,
                     score_max=statement.score_max,
-                    statement=statement.stored,
+                    statement=stored,
                 )
         except IntegrityError:
             return H5PResult.objects.filter(learner=learner, activity=activity).first(), False
@@ -231,7 +236,7 @@ def statement_record(*, learner, activity: H5PActivity, page, statement: Stateme
             changes["best_percent"] = Case(When(better, then=Value(percent)), default=F("best_percent"))
         if statement.completed:
             changes["completed"] = Value(True)
-            changes["completed_at"] = Coalesce(F("completed_at"), Value(now))
+            changes["completed_at"] = Coalesce(F("completed_at"), Value(answered_at or now))
         H5PResult.objects.filter(learner=learner, activity=activity).update(**changes)
         return H5PResult.objects.get(learner=learner, activity=activity), True
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -162,7 +163,9 @@ class QuizAttempt(models.Model):
     )
     phase = models.CharField(_("phase"), max_length=8, choices=Phase.choices, default=Phase.QUIZ)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # When the learner sent the answers: now, or for a form answered offline and sent later, when
+    # they answered it (quizzes.offline).
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
     score = models.FloatField(_("score"))
     max_score = models.FloatField(_("maximum score"))
     percent = models.FloatField(_("percent"))

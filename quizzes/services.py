@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from progress import services as progress_services
@@ -65,6 +66,7 @@ def attempt_submit(
     answers: dict,
     layout: dict | None = None,
     started_at: datetime | None = None,
+    submitted_at: datetime | None = None,
     phase: str = Phase.QUIZ,
 ) -> tuple[QuizAttempt, bool]:
     """Grade `answers` on the server, record the attempt and its answers, and update the
@@ -73,8 +75,9 @@ def attempt_submit(
     the same moment, returns the first attempt and records nothing more.
 
     The questions graded are those the attempt drew (its key is `submission_key`); `layout`
-    (each question's items in the order shown) is kept for the review. Raises AttemptsUsedUp or
-    CoolingDown when the quiz's rules refuse another attempt.
+    (each question's items in the order shown) is kept for the review; `submitted_at` is when the
+    learner answered, if not now (a form answered offline and sent later). Raises AttemptsUsedUp
+    or CoolingDown when the quiz's rules refuse another attempt.
 
     `phase=Phase.BEFORE` records the check before the lessons instead: once per learner and quiz
     (in any language; a second returns the first), never after the quiz itself was taken
@@ -115,6 +118,7 @@ def attempt_submit(
                     quiz=quiz,
                     submission_key=submission_key,
                     started_at=started_at,
+                    submitted_at=submitted_at or timezone.now(),
                     score=result.score,
                     max_score=result.max_score,
                     percent=result.percent,
@@ -141,6 +145,10 @@ def attempt_submit(
         )
         if not before:
             progress_services.step_score(
-                learner=learner, page=quiz, fraction=result.score / result.max_score, completed=passed
+                learner=learner,
+                page=quiz,
+                fraction=result.score / result.max_score,
+                completed=passed,
+                completed_at=submitted_at,
             )
     return attempt, True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consent, gains, reports, signin, staff, talk, teach
+from .views import consent, gains, offline, reports, signin, staff, talk, teach
 
 app_name = "schools"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("class/names/", signin.choose_name, name="signin_names"),
     path("class/pupil/<int:pupil_id>/", signin.enter_secret, name="signin_secret"),
     path("my-modules/", signin.my_modules, name="my_modules"),
+    path("my-modules/offline.json", offline.my_modules_offline, name="my_modules_offline"),
     # Families
     path("consent/<str:token>/", consent.consent_online, name="consent_online"),
     # Teachers and school leaders
@@ -28,6 +29,7 @@ urlpatterns = [
     ),
     path("schools/<int:school_id>/classes/new/", staff.classroom_create, name="classroom_create"),
     path("classes/<int:classroom_id>/", staff.classroom_detail, name="classroom_detail"),
+    path("classes/<int:classroom_id>/offline.json", offline.classroom_offline, name="classroom_offline"),
     path("classes/<int:classroom_id>/edit/", staff.classroom_edit, name="classroom_edit"),
     path("classes/<int:classroom_id>/archive/", staff.classroom_archive, name="classroom_archive"),
     path("classes/<int:classroom_id>/export.csv", staff.classroom_export, name="classroom_export"),

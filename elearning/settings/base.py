@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "elearning.csp.PolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, which answers static files (precompressed) before this is reached.
+    "elearning.middleware.CompressPagesMiddleware",
     "h5p.middleware.H5PContentOriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -275,6 +277,10 @@ CLASS_CODE_MAX_FAILURES_PER_IP = env.int("CLASS_CODE_MAX_FAILURES_PER_IP", defau
 CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY = env.int("CLASS_CODE_MAX_FAILURES_PER_IP_PER_DAY", default=200)
 # Pupils share phones and tablets: their sessions last this long (adults keep Django's default).
 PUPIL_SESSION_SECONDS = env.int("PUPIL_SESSION_SECONDS", default=4 * 60 * 60)
+# Work a pupil did offline (a finished lesson, an H5P activity, a quiz) is sent when the device is
+# online again, for that pupil only: with the offline pass the site signed for them (accounts.offline),
+# or the quiz form's own token, accepted this many days after the site signed it.
+OFFLINE_PASS_DAYS = env.int("OFFLINE_PASS_DAYS", default=7)
 # Behind a reverse proxy every request comes from the proxy's address: tell allauth (and so the
 # per-IP limits, pupils' class codes included) how many proxies set X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,18 +22,12 @@ from courses.models import LessonPage
 from progress.services import ProgressNotRecorded
 
 from .. import selectors, services
-from ..grading import AnswerError, Grade, field_name, grade, read_answers
-from ..masking import Mask, RealIds, remask, unmask
+from ..grading import AnswerError, Grade, field_name, grade
+from ..masking import Mask, RealIds, remask
 from ..models import Phase
 from ..questions import of as question_type
 from ..review import outcomes, review, shuffled
-
-TOKEN_SALT = "quizzes.form"
-TOKEN_MAX_AGE = 60 * 60 * 24  # a form left open overnight still submits the next day
-
-
-# Tokens of masked forms (quizzes.masking) say so; one without it comes from a form drawn before.
-TOKEN_VERSION = 2
+from ..sent import StaleForm, key_of, layout, read_sent, read_token, sign_token
 
 
 def _attempt_key(request, quiz, phase: str) -> str:
@@ -51,64 +44,11 @@ def _attempt_key(request, quiz, phase: str) -> str:
 
 
 def _token(request, quiz, key: str, phase: str = Phase.QUIZ) -> str:
-    """A form's signed token: who opened it, the quiz, the phase, the attempt's key, and when."""
-    return signing.dumps(
-        {
-            "user": request.user.pk,
-            "quiz": quiz.translation_key.hex,
-            "key": key,
-            "started": timezone.now().isoformat(),
-            "v": TOKEN_VERSION,
-            "phase": phase,
-        },
-        salt=TOKEN_SALT,
-    )
-
-
-class StaleForm(AnswerError):
-    """A form that cannot be taken as it is (opened too long ago, another quiz's or phase's or
-    reader's) but whose names can be read with `key`, to show its answers again under a new
-    token, with the reader's own key."""
-
-    def __init__(self, messages: list[str], key: str | None):
-        super().__init__(messages)
-        self.key = key
-
-
-def _key_of(token: str) -> str:
-    return signing.loads(token, salt=TOKEN_SALT)["key"]
+    return sign_token(user_pk=request.user.pk, quiz=quiz, key=key, phase=phase)
 
 
 def _read_token(request, quiz, value: str, phase: str = Phase.QUIZ) -> dict:
-    def ours(token: dict) -> bool:
-        # This quiz's form, in this phase, opened by this reader (another account's form would
-        # let one person choose among several accounts' draws).
-        return (
-            token.get("quiz") == quiz.translation_key.hex
-            and token.get("phase", Phase.QUIZ) == phase
-            and token.get("user") == request.user.pk
-        )
-
-    not_ours = _("The answers do not belong to this quiz. Reload the quiz and answer it again.")
-    try:
-        token = signing.loads(value, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.SignatureExpired as error:
-        token = signing.loads(value, salt=TOKEN_SALT)
-        message = _("This quiz was opened more than a day ago. Your answers are below: send them again.")
-        raise StaleForm([message if ours(token) else not_ours], key=token["key"]) from error
-    except signing.BadSignature as error:
-        raise AnswerError([not_ours]) from error
-    if token.get("v") != TOKEN_VERSION:
-        raise StaleForm(
-            [_("This quiz's form has changed since you opened it. Your answers are below: send them again.")],
-            key=None,
-        )
-    if not ours(token):
-        # Another quiz's form, the check before the lessons sent to the quiz (or the reverse), or
-        # another account's: its key only reads what was sent, to show it again under this
-        # reader's own key; it never makes an attempt.
-        raise StaleForm([not_ours], key=token["key"])
-    return token
+    return read_token(quiz=quiz, value=value, user_pk=request.user.pk, phase=phase)
 
 
 def _display(quiz, questions: list[dict], mask: Mask, posted=None) -> list[dict]:
@@ -138,16 +78,6 @@ def _display(quiz, questions: list[dict], mask: Mask, posted=None) -> list[dict]
     if quiz.shuffle_questions:
         items = shuffled(items, quiz.translation_key.hex)
     return items
-
-
-def _layout(questions: list[dict], mask: Mask) -> dict:
-    """Each question's items in the order the attempt's form showed them."""
-    layout = {}
-    for q in questions:
-        order = question_type(q["type"]).layout(q["id"], q["value"], mask)
-        if order:
-            layout[q["id"]] = order
-    return layout
 
 
 def _page_context(request, quiz, course) -> dict:
@@ -209,7 +139,7 @@ def take_quiz(request, quiz):
                     quiz=quiz,
                     submission_key=uuid.UUID(key),
                     answers=answers,
-                    layout=_layout(questions, mask),
+                    layout=layout(questions, mask),
                     started_at=datetime.fromisoformat(token["started"]),
                 )
             except services.AttemptsUsedUp:
@@ -229,7 +159,7 @@ def take_quiz(request, quiz):
         result = grade(questions, answers)
         context.update(_result_context(request, quiz, course, questions, answers, result, quiz.pass_mark_percent))
         if not context["keeps_answers"]:
-            context["review"] = review(questions, answers, result, _layout(questions, mask))
+            context["review"] = review(questions, answers, result, layout(questions, mask))
         return TemplateResponse(request, "quizzes/quiz_result.html", context)
 
     context.update(_rules(quiz, bank, course))
@@ -275,7 +205,7 @@ def _receive(request, quiz, context, phase: str):
     questions = services.questions_of(quiz, key=token["key"], phase=phase)
     mask = Mask(token["key"])
     try:
-        answers = read_answers(questions, unmask(questions, request.POST, mask))
+        answers = read_sent(questions, request.POST, mask)
     except AnswerError as error:
         return _form_error(request, quiz, questions, context, error, sent, request.POST)
     return token, questions, mask, answers
@@ -315,7 +245,7 @@ def _form_error(request, quiz, questions, context, error: AnswerError, token: st
     the names of `token`'s attempt)."""
     context.update(
         errors=error.messages,
-        questions=_display(quiz, questions, Mask(_key_of(token)), posted),
+        questions=_display(quiz, questions, Mask(key_of(token)), posted),
         question_count=len(questions),
         token=token,
         content_version=content_cache.version(request),
@@ -412,7 +342,7 @@ def take_precheck(request, quiz):
                     quiz=quiz,
                     submission_key=uuid.UUID(token["key"]),
                     answers=answers,
-                    layout=_layout(questions, mask),
+                    layout=layout(questions, mask),
                     started_at=datetime.fromisoformat(token["started"]),
                     phase=Phase.BEFORE,
                 )

@@ -268,6 +268,25 @@ def test_h5p_required_activity_that_cannot_be_played_does_not_block(client, less
     assert step_is_complete(learner=learner, page=lesson)
 
 
+def test_h5p_statement_made_earlier_keeps_the_time_it_was_made(learner, h5p_lesson, h5p_activity):
+    """A statement made offline and sent later (h5p.offline): its timestamp and the activity's
+    completion are the time it was made."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    made = timezone.now() - timedelta(hours=3)
+    services.statement_record(
+        learner=learner,
+        activity=h5p_activity,
+        page=h5p_lesson,
+        statement=services.statement_read(statement(raw=4, maximum=4)),
+        answered_at=made,
+    )
+    assert H5PStatement.objects.get(learner=learner).statement["timestamp"] == made.isoformat()
+    assert H5PResult.objects.get(learner=learner).completed_at == made
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_h5p_concurrent_statements_lose_no_update(h5p_activity, lessons):
     """Statements of one learner arriving at once (several tabs, retries): every attempt is

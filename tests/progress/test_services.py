@@ -25,6 +25,19 @@ def test_completing_a_step_records_it_once(lesson):
     assert StepRecord.objects.count() == 1
 
 
+def test_a_step_finished_earlier_keeps_the_time_it_was_finished(lesson):
+    """A lesson finished offline and sent later: its time is the pressing's, not the arrival's;
+    sent again, the first time stands."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    learner, pressed = AdultFactory(), timezone.now() - timedelta(hours=5)
+    record, _newly = services.step_complete(learner=learner, page=lesson, completed_at=pressed)
+    again, newly = services.step_complete(learner=learner, page=lesson, completed_at=timezone.now())
+    assert record.completed_at == again.completed_at == pressed and not newly
+
+
 def test_a_double_submitted_finish_form_records_once(client, lesson):
     learner = AdultFactory()
     client.force_login(learner)

@@ -108,6 +108,21 @@ def test_an_old_attempt_is_regraded_from_its_snapshot_after_the_quiz_changes(cli
     assert "(100%)" in html
 
 
+def test_an_attempt_answered_earlier_keeps_the_time_it_was_answered(quiz):
+    """A quiz answered offline and sent later (quizzes.offline): the attempt and the step it
+    completes are dated when the learner answered."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    learner, answered = AdultFactory(), timezone.now() - timedelta(days=2)
+    attempt, created = services.attempt_submit(
+        learner=learner, quiz=quiz, submission_key=uuid.uuid4(), answers=answers(quiz), submitted_at=answered
+    )
+    assert created and attempt.submitted_at == answered
+    assert StepRecord.objects.get(learner=learner).completed_at == answered
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submits_record_one_attempt_and_keep_the_best_progress(home_page):
     """Four requests at once: the same form twice (a double tap) and two different tries."""

@@ -105,6 +105,9 @@ CASES = [
     ("classroom_create", {}, "get", SCHOOL_STAFF),
     ("school_staff_action", {"action": "make_leader"}, "post", {"leader"}),
     ("classroom_detail", {}, "get", CLASS_STAFF),
+    ("classroom_offline", {}, "get", CLASS_STAFF),
+    # A pupil's own class's list, no id: every pupil gets theirs; 404 for adults and visitors.
+    ("my_modules_offline", {}, "get", {"pupil", "other_pupil"}),
     ("classroom_edit", {}, "get", CLASS_STAFF),
     ("classroom_export", {}, "get", CLASS_STAFF),
     ("classroom_pupils", {}, "get", CLASS_STAFF),
@@ -136,6 +139,10 @@ def _post_data(name, ids) -> dict:
         "teach_counts": {"key": ids["vote_key"], "action": "reveal"},
     }.get(name, {})
 
+
+# The pupil's own list (no id, walked with the rest): JSON that a page's script fetches, so a
+# visitor gets 404, not a login page.
+VISITOR_NOT_FOUND = {"my_modules_offline"}
 
 # Taking an id, but reached only through the pupil sign-in (tested in test_signin.py), or a
 # signed token rather than an id (the family's consent link, tested in test_consent.py).
@@ -170,12 +177,12 @@ def _schools_patterns():
 
 def test_every_schools_url_with_an_id_is_in_the_walk():
     with_ids = {p.name for p in _schools_patterns() if p.pattern.converters}
-    assert with_ids == {name for name, *_ in CASES} | SIGN_IN_ONLY | TALK | PROJECTOR
+    assert with_ids == {name for name, *_ in CASES} - VISITOR_NOT_FOUND | SIGN_IN_ONLY | TALK | PROJECTOR
 
 
-def _expected(role, allowed):
+def _expected(role, allowed, name=None):
     if role == "visitor":
-        return LOGIN
+        return DENIED if name in VISITOR_NOT_FOUND else LOGIN
     return OK if role in allowed else DENIED
 
 
@@ -203,7 +210,7 @@ def test_walk_every_id_url_as_every_role(client, world, role):
     for name, extra, method, allowed in CASES:
         url = reverse(f"schools:{name}", kwargs=_kwargs(name, ids, extra))
         response = client.post(url, _post_data(name, ids)) if method == "post" else client.get(url)
-        outcomes[name] = (_outcome(response), _expected(role, allowed))
+        outcomes[name] = (_outcome(response), _expected(role, allowed, name))
     wrong = {name: got for name, (got, want) in outcomes.items() if got != want}
     assert not wrong, f"{role}: {wrong}"
 
