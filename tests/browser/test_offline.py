@@ -122,33 +122,6 @@ def test_offline_the_worker_never_keeps_a_staff_page_or_a_dashboard(class_site, 
     context.close()
 
 
-# Until "Save on this device" (save.js) fills them: the caches as it fills them, through the
-# page's own Cache API. Shared pages (and what they load) without cookies; the pupil's own pages
-# with them.
-SAVE = """async ({content, own, learner}) => {
-  const files = new Set();
-  const keep = async (cache, url, credentials) => {
-    const response = await fetch(url, {credentials});
-    if (!response.ok) throw new Error(url + ' ' + response.status);
-    const html = await response.clone().text();
-    await cache.put(url, response);
-    const doc = new DOMParser().parseFromString(html, 'text/html');
-    const add = (el, name) => files.add(new URL(el.getAttribute(name), url).href);
-    doc.querySelectorAll('script[src], img[src], iframe[src]').forEach((el) => add(el, 'src'));
-    doc.querySelectorAll('link[rel=stylesheet]').forEach((el) => add(el, 'href'));
-  };
-  const shared = await caches.open('so-content');
-  for (const url of content) await keep(shared, url, 'omit');
-  const mine = await caches.open('so-learner-' + learner);
-  for (const url of own) await keep(mine, url, 'same-origin');
-  for (const url of files) {
-    if (new URL(url).origin !== location.origin) continue;
-    const response = await fetch(url, {credentials: 'omit'});
-    if (response.ok) await shared.put(url, response);
-  }
-}"""
-
-
 def sign_in(page, url, classroom, pupil):
     """The pupil signs in with the class code, their name and their PIN."""
     page.goto(url + "/vi/class/")
@@ -166,17 +139,15 @@ def known_pupil(page):
 
 
 def save_on_device(page, url, pupil):
-    """The pupil's phone keeps the module, their quiz and their modules page."""
+    """The pupil presses "Save on this device" on their modules page: the module, their quiz
+    and their modules page are kept on the phone."""
     controlled(page)
     until(page, f"SafeOnlineDB.get('identity', 'current').then((i) => i && i.learner === {pupil.pk})")
-    page.evaluate(
-        SAVE,
-        {
-            "content": [url + COURSE, *(url + lesson for lesson in LESSONS)],
-            "own": [url + QUIZ, url + "/vi/my-modules/"],
-            "learner": pupil.pk,
-        },
-    )
+    page.goto(url + "/vi/my-modules/")
+    panel = page.get_by_test_id("offline-save")
+    panel.get_by_role("button", name="Tải về máy").click()
+    panel.get_by_role("button", name="Lưu", exact=True).click()
+    expect(panel).to_have_attribute("data-offline-state", "saved")
 
 
 def finish_offline(page, url, lesson):

@@ -65,13 +65,19 @@
 
   /* --- Identity ---------------------------------------------------------------------------- */
 
-  /* Deletes one pupil's data from the device: identity, own cache and answered items. Their
-   * waiting items stay, sealed, to be sent for them. */
+  /* Deletes one pupil's data from the device: identity, own cache, own saved list and answered
+   * items. Their waiting items stay, sealed, to be sent for them. */
   function forget(learner) {
     return DB.get('identity', 'current').then(function (current) {
       var work = [window.caches ? caches.delete(DB.learnerCache(learner)) : Promise.resolve()];
       if (current && current.learner === learner) work.push(DB.remove('identity', 'current'));
       return Promise.all(work);
+    }).then(function () {
+      // The pupil's own saved list (save.js), whose pages were in that cache.
+      return DB.all('saved').then(function (lists) {
+        return Promise.all(lists.filter(function (list) { return String(list.pupil) === String(learner); })
+          .map(function (list) { return DB.remove('saved', list.url); }));
+      });
     }).then(function () {
       return DB.byLearner(learner);
     }).then(function (items) {
