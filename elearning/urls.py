@@ -12,10 +12,13 @@ from elearning.views.health import healthz
 from elearning.views.help import help_page
 from elearning.views.manifest import manifest
 from elearning.views.offline import offline_pass, offline_send
+from elearning.views.service_worker import offline_page, service_worker
 from h5p.urls import learner_urlpatterns
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The service worker, at the root so that its scope is the whole site.
+    path("sw.js", service_worker, name="service_worker"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Staff sign in through allauth too, so its rate limits and two-factor step apply.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
@@ -31,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("manifest.webmanifest", manifest, name="manifest"),
     path("offline/pass/", offline_pass, name="offline_pass"),
     path("offline/send/", offline_send, name="offline_send"),
+    path("offline/", offline_page, name="offline_page"),
     path("", include("schools.urls")),
     path("", include("certificates.urls")),
     path("", include(learner_urlpatterns)),

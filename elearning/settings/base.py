@@ -395,6 +395,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
         "script-src": ["'self'"],
+        # The service worker (/sw.js, elearning.views.service_worker): said outright rather than
+        # left to fall back on script-src.
+        "worker-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", *CSP_MEDIA_HOSTS],
         "font-src": ["'self'"],

@@ -2,6 +2,9 @@
  * starts h5p-standalone, posts every xAPI statement the player emits (with a UUID added here, so
  * a retried post is recognised as a replay) to the site with this document's CSRF token, and
  * tells the lesson (courses/js/activity-frames.js) its height and whether the activity loaded.
+ * A statement it cannot post (no report address: the anonymous player a device saved for use
+ * offline; or no connection) goes to the lesson instead, whose offline.js queues it for the pupil
+ * of the device (elearning/js/offline.js), with the same UUID.
  * A package that fails to load shows "this activity is unavailable"; the lesson goes on. */
 (function () {
   'use strict';
@@ -32,9 +35,24 @@
     return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
 
+  // The lesson this player is framed by (its address: /<lang>/h5p/play/<page>/<activity>/).
+  var lesson = (window.location.pathname.match(/\/play\/(\d+)\//) || [])[1];
+
+  function handOver(statement, reason) {
+    if (window.parent === window) return;
+    window.parent.postMessage({
+      type: 'safe-online:statement', reason: reason, statement: statement,
+      page: Number(lesson), activity: config.activity
+    }, window.location.origin);
+  }
+
   function post(statement, tries) {
     function retry() {
       if (tries < 3) setTimeout(function () { post(statement, tries + 1); }, 2000 * (tries + 1));
+    }
+    if (!navigator.onLine) {
+      handOver(statement, 'network');
+      return;
     }
     fetch(report.statements, {
       method: 'POST',
@@ -44,16 +62,20 @@
       body: JSON.stringify(statement)
     }).then(function (response) {
       if (response.status >= 500 || response.status === 429) retry();
-    }).catch(retry);
+    }, function () {
+      // No connection: the lesson keeps it on the device and sends it later.
+      handOver(statement, 'network');
+    });
   }
 
   function onStatement(event) {
     var statement = event && event.data && event.data.statement;
-    if (!statement || !report.statements) return;
+    if (!statement) return;
     var copy = JSON.parse(JSON.stringify(statement));
-    delete copy.actor; // the site knows the learner from the session
+    delete copy.actor; // the site knows the learner from the session (or the device's pass)
     copy.id = uuid();
-    post(copy, 0);
+    if (report.statements) post(copy, 0);
+    else handOver(copy, 'unsent');
   }
 
   function show(selector, visible) {
