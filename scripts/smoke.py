@@ -7,6 +7,8 @@ It walks: the health check; home in both languages; the catalogue and every cour
 page it links to; the lesson with the H5P activity, its player's own document, both their
 Content-Security-Policies and the package's files; a pupil signing in with class code, name
 and pictures, answering the check before the lessons, finishing a lesson and sending a quiz;
+the service worker and the manifest, the pupil's "Save on this device" list, their offline pass
+and a lesson finished offline sent twice without cookies (recorded once);
 the teacher's class dashboard and its CSV, the school's learning gains and their CSV; the
 trainee social worker finishing the last lesson of the frontline course, and the certificate
 that follows, drawn by the task worker, downloaded and verified on the public page and as
@@ -24,6 +26,7 @@ depend on the server's key: `load_demo` prints them (`--pupil CODE:NAME:PIC,PIC,
 from __future__ import annotations
 
 import argparse
+import datetime
 import html
 import http.cookiejar
 import json
@@ -33,6 +36,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -89,6 +93,18 @@ class Browser:
 
     def get(self, url: str, **kwargs) -> Response:
         return self.request(url, **kwargs)
+
+    def post_json(self, url: str, data: dict) -> Response:
+        request = urllib.request.Request(
+            self.absolute(url), data=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
+        )
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return Response(response.status, response.url, dict(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.url, dict(error.headers), error.read())
+        except (urllib.error.URLError, OSError) as error:
+            return Response(0, self.absolute(url), {}, str(error).encode())
 
     def submit(self, form: Form, values: dict | None = None) -> Response:
         data = list(form.fields.items())
@@ -386,6 +402,55 @@ class Smoke:
                 return
         self.check("the module has a lesson and a quiz", lesson_done and quiz_done)
 
+    def pupil_offline(self, browser: Browser) -> None:
+        """The installable app and work done offline: the service worker and the manifest, the
+        pupil's "Save on this device" list (nothing private in it), their offline pass, and a
+        lesson finished offline sent later without cookies, twice: recorded once."""
+        worker = self.page(browser, "/sw.js", "offline: the service worker answers")
+        self.check(
+            "offline: the service worker may control the whole site",
+            worker.headers.get("Service-Worker-Allowed") == "/"
+            and "javascript" in worker.headers.get("Content-Type", ""),
+            str(worker.headers),
+        )
+        manifest = self.page(browser, "/vi/manifest.webmanifest", "offline: the manifest answers")
+        self.check("offline: the manifest names the app", bool(manifest.json().get("name")), manifest.text[:200])
+        listing = self.page(browser, "/vi/my-modules/offline.json", "offline: the pupil's list to save").json()
+        content = [item["url"] for item in listing.get("content", [])]
+        private = [url for url in content if re.search(r"/(classes|schools|admin|accounts)/", url)]
+        self.check(
+            "offline: the list has the modules' pages and files, nothing private",
+            bool(content) and listing.get("bytes", 0) > 0 and not private,
+            f"{len(content)} items, private: {private[:3]}",
+        )
+        credential = self.page(browser, "/vi/offline/pass/", "offline: the pupil's pass").json().get("pass")
+        page_id = None
+        for url in content:
+            if url.startswith("/vi/") and url.endswith("/") and "/h5p/" not in url:
+                form = next(
+                    (f for f in parse(browser.get(url)).forms if f.attrs.get("data-offline-kind") == "finish"), None
+                )
+                if form:
+                    page_id = int(form.attrs["data-page"])
+                    break
+        found = bool(page_id is not None and credential)
+        if not self.check("offline: a saved lesson has its offline 'I've finished'", found):
+            return
+        item = {
+            "kind": "finish",
+            "key": str(uuid.uuid4()),
+            "pass": credential,
+            "page": page_id,
+            "at": datetime.datetime.now(datetime.UTC).isoformat(),
+        }
+        first = self.browser().post_json("/vi/offline/send/", item)  # no cookies: the pass says who
+        again = self.browser().post_json("/vi/offline/send/", item)
+        self.check(
+            "offline: a lesson finished offline is recorded, and the same item again once only",
+            first.status in (200, 201) and again.status == 200 and again.json().get("status") == "replay",
+            f"{first.status} {first.text[:120]} / {again.status} {again.text[:120]}",
+        )
+
     def pupil_asks_to_talk(self, browser: Browser) -> None:
         page = self.page(browser, "/vi/talk/", "pupil: the 'I want to talk' page, 111 beside it", contains="tel:111")
         form = next((form for form in parse(page).forms if "adult" in form.choices), None)
@@ -661,6 +726,7 @@ class Smoke:
         pupil = self.pupil_signs_in()
         if pupil:
             self.pupil_learns(pupil)
+            self.pupil_offline(pupil)
             self.pupil_asks_to_talk(pupil)
         self.teacher()
         self.certificate()
