@@ -22,24 +22,39 @@ as a phone's browser does: a page's HTML gzip-compressed as the site sends it
 (`elearning.middleware.CompressPagesMiddleware`); a static file as whitenoise serves it (its
 precompressed .br or .gz in production, where `CompressedManifestStaticFilesStorage` writes them;
 as it is in development and tests, so the tests' figures err on the large side); an H5P file as
-the H5P view sends it (text gzipped); a picture at its stored size. Headers are not counted. A
-module's list is built once per content version (`courses.cache`): any publication changes it.
+the H5P view sends it (text gzipped); a picture at its stored size. Headers are not counted.
+
+When it is built: a module's download is built once per content version (`courses.cache`), so any
+publication is seen at once; one process builds it while the others serve the download built
+before (a lock in the shared cache: `_single_build`), so a new version does not start one crawl
+per request. The content version also rolls every few minutes without any change (it expires),
+so the list's own `version` is not it but a digest of what the device keeps (`content_version`):
+every address with, for what the site makes per request (pages, the manifest, H5P JSON), a digest
+of its decoded body (its compressed size varies: the site pads each compressed page by a random
+number of bytes against BREACH; a CSRF token, different in every rendering, is left out), for a
+quiz page its published revision (a visitor's rendering draws its own questions, token and masked
+choices), and for the rest (static, H5P and media files, streamed, whose address changes with
+them) its size. It changes when something a
+saved device holds changes, and only then.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import io
 import json
+import logging
 import re
 import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from posixpath import normpath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
@@ -53,16 +68,22 @@ from quizzes.models import QuizPage
 
 from . import selectors
 
+logger = logging.getLogger(__name__)
+
 # What a phone's browser says it accepts; the count is of what the server sends for it.
 ACCEPT_ENCODING = "gzip, deflate, br"
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(['"])([^'"]+)\1""")
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
 @dataclass(frozen=True)
 class Item:
     url: str
     bytes: int
+    # A digest of the body, for what the list reads (pages, stylesheets, JSON); "" for files
+    # whose address already names their content (static, H5P and media files).
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,15 +128,23 @@ class Fetched:
     sent: int  # bytes of the body as sent
     body: bytes  # decoded, for reading what it names (HTML and CSS only)
     content_type: str
+    digest: str = ""  # of the decoded body, for what is made per request (not streamed files)
+
+
+def _digest(body: bytes) -> str:
+    """A digest of a decoded body without what differs in every rendering (a CSRF token)."""
+    return hashlib.sha256(CSRF_INPUT.sub(b"", body)).hexdigest()[:16]
 
 
 def _get(url: str, *, host: str, scheme: str, read: bool) -> Fetched:
-    """GET `url` as a visitor (no cookies) through the site's handler; `read`: also decode the
-    body (compressed bodies are decompressed, after counting)."""
+    """GET `url` (its path percent-encoded, as a browser sends it) as a visitor (no cookies)
+    through the site's handler; `read`: also decode the body (compressed bodies are decompressed,
+    after counting)."""
     parts = urlsplit(url)
     environ = {
         "REQUEST_METHOD": "GET",
-        "PATH_INFO": parts.path,
+        # As a WSGI server passes it: the decoded path's UTF-8 bytes, one character per byte.
+        "PATH_INFO": unquote(parts.path).encode("utf-8").decode("latin-1"),
         "QUERY_STRING": parts.query,
         "SCRIPT_NAME": "",
         "HTTP_HOST": parts.netloc or host,
@@ -141,13 +170,16 @@ def _get(url: str, *, host: str, scheme: str, read: bool) -> Fetched:
         else:
             raw = response.content
             sent = len(raw)
-        body = _decoded(raw, response.get("Content-Encoding", "")) if read and response.status_code == 200 else b""
+        made = response.status_code == 200 and (read or not response.streaming)
+        decoded = _decoded(raw, response.get("Content-Encoding", "")) if made else b""
+        body = decoded if read else b""
+        digest = _digest(decoded) if made and not response.streaming else ""
     finally:
         # What response.close() does, without its request_finished signal: that would close this
         # thread's database connection in the middle of the caller's request.
         for closer in response._resource_closers:
             closer()
-    return Fetched(url=url, status=response.status_code, sent=sent, body=body, content_type=content_type)
+    return Fetched(url=url, status=response.status_code, sent=sent, body=body, content_type=content_type, digest=digest)
 
 
 def _decoded(raw: bytes, encoding: str) -> bytes:
@@ -254,10 +286,15 @@ class _Collector:
         url = self._ours(url) or url
         if url in self.found:
             return None
-        fetched = _get(url, host=self.host, scheme=self.scheme, read=read)
+        try:
+            fetched = _get(url, host=self.host, scheme=self.scheme, read=read)
+        except Exception:
+            # One file the site cannot serve must not cost the whole list: the rest is saved.
+            logger.exception("Save on this device: %s could not be fetched; it is left out.", url)
+            return None
         if fetched.status != 200:
             return None  # nothing a browser could keep (a missing file is not the list's to mend)
-        self.found[url] = Item(url=url, bytes=fetched.sent)
+        self.found[url] = Item(url=url, bytes=fetched.sent, digest=fetched.digest)
         return fetched
 
     def _media(self, url: str) -> None:
@@ -324,7 +361,8 @@ class _Collector:
         for name in sorted(names):
             inside = name.split("/content/", 1)[1]
             if inside != "content.json":
-                self.resource(f"{base}/content/{inside}")
+                # Percent-encoded: a name may hold any letter, and "#" or "?".
+                self.resource(f"{base}/content/{quote(inside, safe='/')}")
 
 
 def _steps(course: CoursePage) -> tuple[list, list]:
@@ -349,20 +387,59 @@ def _build_module(course: CoursePage, *, host: str, scheme: str, request) -> Mod
         for url in urls:
             fetched = collector.page(url)
             if fetched is not None:
-                learner.append(collector.found.pop(url))
+                item = collector.found.pop(url)
+                # A visitor's rendering draws its own questions: the published revision (the
+                # questions are the page's) names what the pupil's page holds.
+                stamp = f"revision-{quiz.latest_revision_id}-{quiz.last_published_at}"
+                learner.append(Item(url=item.url, bytes=item.bytes, digest=stamp))
     content.update(collector.found)
     return ModuleDownload(
         title=course.title, url=course.get_url(request), content=tuple(content.values()), quizzes=tuple(learner)
     )
 
 
+# How long one process may hold the right to build a module's download before another may.
+BUILD_LOCK_SECONDS = 5 * 60
+
+
 def module_download(course: CoursePage, *, request) -> ModuleDownload:
     """One module's whole download for the reader's language and host (built once per content
     version: `courses.cache`)."""
     key = f"offline-module:{course.pk}:{request_key(request)}:{request.scheme}"
+    found = content_cache.lookup(request, key)  # reads the version before the database
+    if found is not None:
+        return found
     host, scheme = request.get_host(), request.scheme
-    build = lambda: _build_module(course, host=host, scheme=scheme, request=request)  # noqa: E731
-    return content_cache.fetch(request, {key: build})[key]
+    return _single_build(request, key, lambda: _build_module(course, host=host, scheme=scheme, request=request))
+
+
+def _single_build(request, key: str, build) -> ModuleDownload:
+    """Build `key` for the current content version, one process at a time: the one that takes
+    the lock (`cache.add`) builds and stores it; the others meanwhile get the download built
+    last (of an earlier version: the device sees the new one at its next check), or, when none
+    was ever built, build their own. A crashed builder's lock expires (BUILD_LOCK_SECONDS)."""
+    lock, last = f"offline-module-building:{key}", f"offline-module-last:{key}"
+    if not cache.add(lock, True, BUILD_LOCK_SECONDS):
+        earlier = cache.get(last)
+        if earlier is not None:
+            return earlier
+        return build()
+    try:
+        download = build()
+        content_cache.store(request, key, download)
+        cache.set(last, download, content_cache.TIMEOUT)
+    finally:
+        cache.delete(lock)
+    return download
+
+
+def content_version(items) -> str:
+    """The digest of what a device keeps of a list: each address with its body's digest (what
+    is read) or its size (the rest), in order of address."""
+    digest = hashlib.sha256()
+    for item in sorted(items, key=lambda item: item.url):
+        digest.update(f"{item.url}\t{item.digest or item.bytes}\n".encode())
+    return digest.hexdigest()[:32]
 
 
 # --- The lists ----------------------------------------------------------------------------------
@@ -396,8 +473,10 @@ def save_list(*, classroom, request, learner=None) -> dict:
         page = _my_modules_page(request)
         learner_items[page.url] = page
     total = sum(item.bytes for item in (*content.values(), *learner_items.values()))
+    # The pupil's my-modules page follows their progress, not the content: not in the version.
+    shared = [*content.values(), *(item for url, item in learner_items.items() if url != _my_modules_url())]
     result = {
-        "version": content_cache.version(request),
+        "version": content_version(shared),
         "title": classroom.name,
         "bytes": total,
         "modules": modules,
@@ -408,11 +487,29 @@ def save_list(*, classroom, request, learner=None) -> dict:
     return result
 
 
-def _my_modules_page(request) -> Item:
-    """The pupil's my-modules page, rendered as its view renders it (uncompressed: the count
-    errs on the large side)."""
+def _my_modules_url() -> str:
     from django.urls import reverse
 
+    return reverse("schools:my_modules")
+
+
+def _my_modules_page(request) -> Item:
+    """The pupil's my-modules page, rendered as its view renders it (uncompressed: the count
+    errs on the large side), through a copy of the request that shares none of its state: the
+    pupil's waiting messages are not read (so not used up: the next page still shows them) and
+    no CSRF cookie is asked for on the list's response."""
     class_name, modules = selectors.pupil_class_and_modules(pupil=request.user, request=request)
-    html = render_to_string("schools/my_modules.html", {"modules": modules, "class_name": class_name}, request=request)
-    return Item(url=reverse("schools:my_modules"), bytes=len(html.encode()))
+    html = render_to_string(
+        "schools/my_modules.html", {"modules": modules, "class_name": class_name}, request=_detached(request)
+    )
+    return Item(url=_my_modules_url(), bytes=len(html.encode()))
+
+
+def _detached(request):
+    """A shallow copy of `request` with its own META (where CSRF notes that a cookie is needed)
+    and no messages."""
+    copy = request.__class__.__new__(request.__class__)
+    copy.__dict__.update(request.__dict__)
+    copy.META = dict(request.META)
+    copy._messages = []
+    return copy

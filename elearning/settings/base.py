@@ -390,7 +390,9 @@ CSP_VIDEO_FRAME_HOSTS = env.list(
 CSP_MEDIA_HOSTS = env.list("CSP_MEDIA_HOSTS", default=[])
 _H5P_FILES = [H5P_CONTENT_ORIGIN] if H5P_CONTENT_ORIGIN else []
 # Every page of the site: nothing inline, nothing evaluated, nothing from elsewhere but videos
-# in frames. A page may be framed by no one (clickjacking); forms post only to the site.
+# in frames and, with H5P_CONTENT_ORIGIN, the packages' files that "Save on this device"
+# fetches (connect-src). A page may be framed by no one (clickjacking); forms post only to the
+# site.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
@@ -402,7 +404,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", *CSP_MEDIA_HOSTS],
         "font-src": ["'self'"],
         "media-src": ["'self'", *CSP_MEDIA_HOSTS],
-        "connect-src": ["'self'"],
+        "connect-src": ["'self'", *_H5P_FILES],
         "frame-src": ["'self'", *CSP_VIDEO_FRAME_HOSTS],
         "manifest-src": ["'self'"],
         "form-action": ["'self'"],
