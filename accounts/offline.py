@@ -1,6 +1,6 @@
 """The offline pass: what lets work a pupil did on a device without a connection (a finished
-lesson, an H5P statement) be recorded for that pupil when the device is online again, even after
-their session ended.
+lesson, an H5P statement, a quiz's answers with their form's token) be recorded for that pupil
+when the device is online again, even after their session ended.
 
 The site signs it for the signed-in pupil (`pass_issue`): their id and a fingerprint of their
 credential (`get_session_auth_hash`), under Django's signing with its own salt and a timestamp.

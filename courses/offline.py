@@ -6,6 +6,7 @@ user is that pupil, never the session's."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.utils.translation import gettext, pgettext
 from wagtail.models import Page
 
 from accounts.offline import Received, Refused, Status
+from progress import selectors as progress_selectors
 from progress import services as progress_services
 
 from .models import LessonPage
@@ -36,13 +38,21 @@ def step_for(request, *, page_id, page_type: type[Page]):
     return page, course
 
 
-def finish_receive(*, request, page_id: int, finished_at: datetime) -> Received:
+def finish_receive(*, request, page_id: int, finished_at: datetime, skipped: Sequence[str] = ()) -> Received:
     """A lesson finished offline by the request's user: recorded once, at `finished_at`, as the
-    lesson's "I've finished" form does (its required H5P activities done first: the device sends
-    their statements before)."""
+    lesson's "I've finished" form does: its required H5P activities done first (the device sends
+    their statements before), except those the device's player could not play (`skipped`: their
+    ids, or "all"; reported by the browser, as the online form's `h5p_skipped`).
+
+    A lesson already finished answers a replay before anything else is checked: a finish whose
+    answer was lost on the way is never refused when it comes again."""
     learner = request.user
     lesson, course = step_for(request, page_id=page_id, page_type=LessonPage)
-    unmet = lesson.unmet_activities(learner) if learner.may_store_learning_data else []
+    message = pgettext("to a child", "“%(title)s” is finished. Your progress is saved.") % {"title": lesson.title}
+    stores = learner.may_store_learning_data
+    if stores and progress_selectors.step_is_complete(learner=learner, page=lesson):
+        return Received(Status.REPLAY, message, url=course.url)
+    unmet = lesson.unmet_activities(learner, skipped=list(skipped)) if stores else []
     if unmet:
         names = ", ".join(f"“{activity.title}”" for activity in unmet)
         raise Refused(
@@ -57,5 +67,4 @@ def finish_receive(*, request, page_id: int, finished_at: datetime) -> Received:
             Status.NOT_STORED,
             gettext("Your progress cannot be saved yet: your teacher first records your family's consent."),
         )
-    message = pgettext("to a child", "“%(title)s” is finished. Your progress is saved.") % {"title": lesson.title}
     return Received(Status.RECORDED if newly else Status.REPLAY, message, url=course.url)

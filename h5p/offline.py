@@ -6,9 +6,11 @@ records nothing more."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext, pgettext
@@ -35,6 +37,23 @@ def statement_receive(
         raise Refused(
             pgettext("to a child", "You may not open this page any more, so what you did there cannot be sent.")
         ) from None
+    # The player's own statements are bounded by their body (views.h5p_statement); here the
+    # statement is read again as the player wrote it (JSON.stringify: compact, characters as
+    # they are), within the same bound.
+    try:
+        written = len(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+    except (ValueError, RecursionError):  # absurd nesting
+        written = settings.H5P_STATEMENT_MAX_BYTES + 1
+    if written > settings.H5P_STATEMENT_MAX_BYTES:
+        raise Refused(
+            pgettext(
+                "to a child",
+                "What you did in “%(title)s” was too large to be sent, so it was not saved. "
+                "Play the activity again when you are online.",
+            )
+            % {"title": activity.title},
+            400,
+        )
     try:
         statement = services.statement_read(data)
         if statement.id != key:

@@ -1,16 +1,19 @@
 """Receiving a quiz answered offline and sent later. The form's token, signed by the site when
 the pupil's quiz page was drawn (and kept on the device), names the pupil, the quiz, the phase and
 the attempt's key: it is the item's signature (`sender`), accepted for `OFFLINE_PASS_DAYS`
-instead of the page's day. The answers are read exactly as the page's form reads them
+instead of the page's day; the shell's endpoint also requires the pupil's offline pass, which
+binds the saved form to their credential. The answers are read exactly as the page's form reads them
 (`quizzes.sent`), graded and recorded by `services.attempt_submit`, whose key makes a replay
-record nothing more."""
+record nothing more; other answers under a key already used are refused, never lost silently."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
 from django.core import signing
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext
@@ -73,6 +76,15 @@ def quiz_receive(*, request, page_id: int, fields: list[tuple[str, str]], answer
     phase = claims.get("phase", Phase.QUIZ)
     if claims.get("quiz") != quiz.translation_key.hex or claims.get("user") != learner.pk:
         raise Refused(pgettext("to a child", "These answers are not from this quiz, so they cannot be sent."))
+    if phase == Phase.BEFORE and not quiz.offers_precheck:
+        # As the page itself (views.quiz.take_precheck): the editor no longer offers the check.
+        raise Refused(
+            pgettext(
+                "to a child",
+                "This quiz no longer has a check before the lessons, so these answers are not needed.",
+            ),
+            404,
+        )
     try:
         token = read_token(
             quiz=quiz, value=value, user_pk=learner.pk, phase=phase, max_age=int(window().total_seconds())
@@ -113,6 +125,18 @@ def quiz_receive(*, request, page_id: int, fields: list[tuple[str, str]], answer
             Status.NOT_STORED,
             gettext("Your progress cannot be saved yet: your teacher first records your family's consent."),
         )
+    if not created and attempt.submission_key == uuid.UUID(key) and not _same(attempt.answers, answers):
+        # The key was used already, for other answers: a quiz answered twice from one saved copy,
+        # or a saved copy whose key the next attempt online took. A replay would lose these
+        # answers without a word; the pupil answers again on a fresh copy instead.
+        raise Refused(
+            pgettext(
+                "to a child",
+                "These answers came from an older copy of the quiz, which was already sent. "
+                "Open the quiz again and answer it.",
+            ),
+            409,
+        )
     status = Status.RECORDED if created else Status.REPLAY
     if attempt.phase == Phase.BEFORE:
         message = pgettext("to a child", "Your answers to “%(title)s” were received.") % {"title": quiz.title}
@@ -126,6 +150,11 @@ def quiz_receive(*, request, page_id: int, fields: list[tuple[str, str]], answer
         % {"title": quiz.title},
         url=quiz_url + quiz.reverse_subpage("result", kwargs={"attempt_id": attempt.pk}),
     )
+
+
+def _same(kept: dict, sent: dict) -> bool:
+    """Whether the answers `sent` are those of the attempt (`kept`, as its JSON field holds them)."""
+    return kept == json.loads(json.dumps(sent, cls=DjangoJSONEncoder))
 
 
 def _wait(quiz, until) -> str:

@@ -29,6 +29,9 @@ SENDS_PER_MINUTE = 120
 # envelope around it.
 MAX_BYTES = 64 * 1024
 MAX_FIELDS = 1000
+# The H5P activities a lesson's player could not play on the device (their ids, or "all"), as the
+# online form's `h5p_skipped`.
+MAX_SKIPPED = 50
 CODES = {Status.RECORDED: 201, Status.REPLAY: 200, Status.NOT_STORED: 202}
 
 
@@ -64,6 +67,10 @@ def _unreadable() -> Refused:
     return Refused(pgettext("to a child", "This could not be read, so it cannot be sent. Do it again."), 400)
 
 
+def _an_id(value) -> bool:
+    return type(value) is int and 0 < value < 2**31
+
+
 def _item(request) -> dict:
     """The item sent, with its parts of the right types; Refused (400) otherwise."""
     declared = request.META.get("CONTENT_LENGTH") or "0"
@@ -77,11 +84,20 @@ def _item(request) -> dict:
         at = item["at"]
     except (ValueError, RecursionError, TypeError, KeyError):
         raise _unreadable() from None
-    fine = kind in ("finish", "quiz", "h5p") and type(page) is int and isinstance(at, str)
-    if kind in ("finish", "h5p"):
-        fine = fine and isinstance(item.get("pass"), str)
+    # Every kind carries the pupil's pass; ids are what the database can hold (a larger one
+    # would overflow SQLite's integers rather than be merely unknown).
+    fine = kind in ("finish", "quiz", "h5p") and _an_id(page) and isinstance(at, str)
+    fine = fine and isinstance(item.get("pass"), str)
+    if kind == "finish":
+        skipped = item.setdefault("skipped", [])
+        fine = (
+            fine
+            and isinstance(skipped, list)
+            and len(skipped) <= MAX_SKIPPED
+            and all(isinstance(one, str) and (one == "all" or (one.isascii() and one.isdigit())) for one in skipped)
+        )
     if kind == "h5p":
-        fine = fine and type(item.get("activity")) is int and isinstance(item.get("statement"), dict)
+        fine = fine and _an_id(item.get("activity")) and isinstance(item.get("statement"), dict)
     if kind == "quiz":
         fields = item.get("fields")
         fine = (
@@ -93,7 +109,6 @@ def _item(request) -> dict:
                 for pair in fields
             )
         )
-        fine = fine and isinstance(item.get("pass", ""), str)
     if not fine:
         raise _unreadable()
     return item
@@ -109,7 +124,9 @@ def _receive(request, item: dict) -> Received | JsonResponse:
     if kind == "quiz":
         fields = [tuple(pair) for pair in item["fields"]]
         sender = quiz_offline.sender(fields=fields)
-        if item.get("pass") and pass_read(item["pass"]).learner.pk != sender.learner.pk:
+        # The pass too: it ties a saved quiz form to the pupil's credential, so that a new picture
+        # password or PIN voids the forms saved before, as it voids their passes.
+        if pass_read(item["pass"]).learner.pk != sender.learner.pk:
             raise Refused(pgettext("to a child", "These answers are not from your sign-in, so they cannot be sent."))
     else:
         sender = pass_read(item["pass"])
@@ -129,7 +146,7 @@ def _receive(request, item: dict) -> Received | JsonResponse:
     # restrictions, courses for adults) are made for them.
     request.user = sender.learner
     if kind == "finish":
-        return finish_receive(request=request, page_id=item["page"], finished_at=at)
+        return finish_receive(request=request, page_id=item["page"], finished_at=at, skipped=item["skipped"])
     if kind == "quiz":
         return quiz_offline.quiz_receive(request=request, page_id=item["page"], fields=fields, answered_at=at)
     return statement_receive(

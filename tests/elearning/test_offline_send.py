@@ -11,20 +11,21 @@ from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import credentials
-from accounts.models import CredentialKind
+from accounts.models import CredentialKind, User
 from accounts.offline import pass_issue
 from h5p.models import H5PResult, H5PStatement
 from progress.models import StepRecord
 from quizzes import services as quiz_services
 from quizzes.demo import load_quizzes
-from quizzes.models import QuizAttempt, QuizPage
-from quizzes.sent import sign_token
+from quizzes.models import Phase, QuizAttempt, QuizPage
+from quizzes.sent import TOKEN_SALT, sign_token
 from tests.conftest import FIXTURE_MODULE
 from tests.factories import AdultFactory, PupilFactory
 from tests.h5p.conftest import embed
@@ -84,12 +85,29 @@ def finish(lesson, pass_: str, at=None, key=None) -> dict:
     return {"kind": "finish", "key": str(key or uuid.uuid4()), "pass": pass_, "page": lesson.pk, "at": at.isoformat()}
 
 
-def quiz_item(quiz, token: str, at=None, key=None, **extra) -> dict:
+def quiz_item(quiz, token: str, at=None, key=None, answers=None, pass_=None) -> dict:
+    """The quiz form's fields (every answer right unless `answers`), with the pass of the pupil
+    its token names unless `pass_`."""
     fields = []
-    for name, value in form(quiz, {"token": token, **right_answers(quiz)}).items():
+    for name, value in form(quiz, {"token": token, **(answers or right_answers(quiz))}).items():
         fields.extend([name, v] for v in (value if isinstance(value, list) else [value]))
     at = at or timezone.now()
-    return {"kind": "quiz", "key": str(key or uuid.uuid4()), "page": quiz.pk, "fields": fields, "at": at.isoformat()}
+    if pass_ is None:
+        pass_ = pass_issue(user=User.objects.get(pk=signing.loads(token, salt=TOKEN_SALT)["user"]))
+    return {
+        "kind": "quiz",
+        "key": str(key or uuid.uuid4()),
+        "pass": pass_,
+        "page": quiz.pk,
+        "fields": fields,
+        "at": at.isoformat(),
+    }
+
+
+def one_wrong(quiz) -> dict:
+    """Right answers but one: the true/false question answered "true"."""
+    answers = right_answers(quiz)
+    return {name: "true" if value == "false" else value for name, value in answers.items()}
 
 
 def h5p_item(lesson, activity, pass_: str, at=None, **shape) -> dict:
@@ -204,6 +222,58 @@ def test_the_same_item_sent_again_records_once(lessons, activity, quiz, pupil):
     assert H5PResult.objects.get(learner=pupil).attempts == 1
 
 
+def test_other_answers_under_a_key_already_sent_are_refused_not_lost(quiz, pupil):
+    """One saved copy of the quiz answered twice offline: the second answers are not those of the
+    attempt its key made, so the pupil is told to answer a fresh copy (a replay would lose them)."""
+    token = quiz_token(Client(), quiz, pupil)
+    first = quiz_item(quiz, token)
+    assert send(first).status_code == 201
+    response = send(quiz_item(quiz, token, answers=one_wrong(quiz)))
+    assert response.status_code == 409 and response.json()["status"] == "refused"
+    assert any(words in response.json()["message"] for words in ("Open the quiz again", "mở lại bài kiểm tra"))
+    assert send({**first, "key": str(uuid.uuid4())}).status_code == 200  # the same answers: a replay
+    attempt = QuizAttempt.objects.get(learner=pupil)
+    assert attempt.percent == 100
+
+
+def test_a_saved_quiz_whose_key_the_next_online_attempt_took_is_refused(quiz, pupil):
+    token = quiz_token(Client(), quiz, pupil)
+    saved = quiz_item(quiz, token, answers=one_wrong(quiz))  # kept on the device, not yet sent
+    key = signing.loads(token, salt=TOKEN_SALT)["key"]  # then answered online (the page's key)
+    quiz_services.attempt_submit(learner=pupil, quiz=quiz, submission_key=uuid.UUID(key), answers=graded_answers(quiz))
+    assert send(saved).status_code == 409
+    assert QuizAttempt.objects.filter(learner=pupil).count() == 1
+
+
+def test_a_lesson_whose_required_activity_could_not_play_offline_can_be_finished(lessons, activity, pupil):
+    lesson = embed(lessons[0], activity, required=True)
+    pass_ = pass_issue(user=pupil)
+    refused = send(finish(lesson, pass_))
+    assert refused.status_code == 409 and activity.title in refused.json()["message"]
+    assert send({**finish(lesson, pass_), "skipped": [str(activity.pk)]}).status_code == 201
+    assert StepRecord.objects.get(learner=pupil, page=lesson).completed_at is not None
+    # "all": the device's player could play nothing (as the form's h5p_skipped without JavaScript).
+    other = embed(lessons[1], activity, required=True)
+    assert send({**finish(other, pass_), "skipped": ["all"]}).status_code == 201
+
+
+def test_a_finish_whose_answer_was_lost_is_a_replay_whatever_its_activities(lessons, activity, pupil):
+    lesson = embed(lessons[0], activity, required=True)
+    pass_ = pass_issue(user=pupil)
+    item = {**finish(lesson, pass_), "skipped": ["all"]}
+    assert send(item).status_code == 201
+    # Sent again without the report (another item, the same lesson): already finished, not refused.
+    again = send({**finish(lesson, pass_)})
+    assert again.status_code == 200 and again.json()["status"] == "replay"
+    assert send(item).status_code == 200
+
+
+@pytest.mark.parametrize("skipped", ["all", ["x"], ["-1"], ["1.5"], [3], ["²"], ["1"] * 51])
+def test_a_finish_with_a_malformed_skipped_list_is_refused(lessons, pupil, skipped):
+    response = send({**finish(lessons[0], pass_issue(user=pupil)), "skipped": skipped})
+    assert response.status_code == 400 and not StepRecord.objects.exists()
+
+
 def test_an_item_whose_session_ended_is_still_accepted_once(client, lessons, pupil):
     client.force_login(pupil)
     pass_ = client.get(reverse("offline_pass")).json()["pass"]
@@ -227,6 +297,26 @@ def test_a_quiz_token_of_one_pupil_never_records_for_another(quiz, pupil):
     assert response.status_code == 403 and response.json()["status"] == "refused"
     assert not QuizAttempt.objects.filter(learner=other).exists()
     assert QuizAttempt.objects.filter(learner=pupil).count() == 1
+
+
+def test_a_quiz_item_needs_its_pupils_pass(quiz, pupil):
+    item = quiz_item(quiz, quiz_token(Client(), quiz, pupil))
+    without = {key: value for key, value in item.items() if key != "pass"}
+    assert send(without).status_code == 400
+    assert send({**item, "pass": "not-a-pass"}).status_code == 403
+    assert not QuizAttempt.objects.exists()
+    assert send(item).status_code == 201
+
+
+def test_a_quiz_saved_before_the_pupils_pin_was_reset_is_refused(quiz, pupil):
+    """The pass binds a saved quiz form to the pupil's credential: a new card voids both."""
+    credentials.issue(user=pupil, kind=CredentialKind.PICTURES)
+    item = quiz_item(quiz, quiz_token(Client(), quiz, pupil))
+    credentials.issue(user=pupil, kind=CredentialKind.PIN)
+    pupil.refresh_from_db()
+    response = send(item)
+    assert response.status_code == 403 and "PIN" in response.json()["message"]
+    assert not QuizAttempt.objects.exists()
 
 
 def test_a_pass_names_its_pupil_only(lessons, pupil):
@@ -325,6 +415,35 @@ def test_a_quiz_changed_since_it_was_saved_is_refused(quiz, pupil):
     response = send(item)
     assert (response.status_code == 409 and "thay đổi" in response.json()["message"]) or response.json()["message"]
     assert not QuizAttempt.objects.exists()
+
+
+def test_a_saved_check_before_the_lessons_is_refused_once_the_quiz_no_longer_offers_it(quiz, pupil):
+    token = sign_token(user_pk=pupil.pk, quiz=quiz, key=uuid.uuid4().hex, phase=Phase.BEFORE)
+    item = quiz_item(quiz, token)
+    quiz.offers_precheck = False  # the editor turns the check off after the device saved it
+    quiz.save_revision().publish()
+    response = send(item)
+    assert response.status_code == 404 and response.json()["status"] == "refused"
+    assert not QuizAttempt.objects.exists()
+
+
+def test_an_offline_h5p_statement_obeys_the_size_limit(settings, lessons, activity, pupil):
+    settings.H5P_STATEMENT_MAX_BYTES = 2000
+    lesson = embed(lessons[0], activity)
+    item = h5p_item(lesson, activity, pass_issue(user=pupil))
+    item["statement"]["result"]["response"] = "x" * 3000
+    response = send(item)
+    assert response.status_code == 400 and activity.title in response.json()["message"]
+    assert not H5PStatement.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["page", "activity"])
+@pytest.mark.parametrize("value", [10**30, 2**31, 0, -1])
+def test_an_id_out_of_range_is_refused(lessons, activity, pupil, field, value):
+    lesson = embed(lessons[0], activity)
+    response = send({**h5p_item(lesson, activity, pass_issue(user=pupil)), field: value})
+    assert response.status_code == 400 and response.json()["status"] == "refused"
+    assert not H5PStatement.objects.exists()
 
 
 def test_a_lesson_gone_is_refused(lessons, pupil):
