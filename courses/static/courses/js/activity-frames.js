@@ -21,13 +21,16 @@
   }
 
   function skip(activity) {
-    var finish = document.querySelector('form[data-finish-lesson]');
-    if (!finish || finish.querySelector('input[name="h5p_skipped"][value="' + activity + '"]')) return;
-    var skipped = document.createElement('input');
-    skipped.type = 'hidden';
-    skipped.name = 'h5p_skipped';
-    skipped.value = activity;
-    finish.appendChild(skipped);
+    // The lesson's form, and the one a saved copy shows offline (data-offline-kind="finish").
+    var forms = document.querySelectorAll('form[data-finish-lesson], form[data-offline-kind="finish"]');
+    Array.prototype.forEach.call(forms, function (finish) {
+      if (finish.querySelector('input[name="h5p_skipped"][value="' + activity + '"]')) return;
+      var skipped = document.createElement('input');
+      skipped.type = 'hidden';
+      skipped.name = 'h5p_skipped';
+      skipped.value = activity;
+      finish.appendChild(skipped);
+    });
   }
 
   window.addEventListener('message', function (event) {

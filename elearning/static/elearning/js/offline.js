@@ -257,6 +257,12 @@
 
   function formFields(form) {
     var fields = { page: Number(form.getAttribute('data-page')) };
+    if (form.getAttribute('data-offline-kind') === 'finish') {
+      // The activities the player could not play here (courses/js/activity-frames.js), as the
+      // online form sends them: an activity never blocks a lesson.
+      fields.skipped = [];
+      form.querySelectorAll('input[name="h5p_skipped"]').forEach(function (input) { fields.skipped.push(input.value); });
+    }
     if (form.getAttribute('data-offline-kind') === 'quiz') {
       fields.fields = [];
       new FormData(form).forEach(function (value, name) {
